@@ -1,0 +1,49 @@
+"""Test setup: real TensorFlow is the oracle, imported in the same process as tfshim.
+
+Tests that compare with TF take the ``tf_ref`` fixture. If TensorFlow is missing they are
+skipped, and the session then FAILS unless TFSHIM_ALLOW_NO_TF=1 is set: the conformance
+tests may never be skipped silently.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+import pytest  # noqa: E402
+
+import tfshim  # noqa: E402,F401  (configures JAX before TF loads)
+
+_NO_TF_REASON = "TensorFlow (the reference oracle) is not installed"
+_skipped_for_tf: list = []
+
+try:
+    import tensorflow as _tf  # noqa: E402
+
+    _tf.config.set_visible_devices([], "GPU")
+except ImportError:  # pragma: no cover - CI always has TF
+    _tf = None
+
+
+@pytest.fixture(scope="session")
+def tf_ref():
+    """The real TensorFlow module (reference oracle)."""
+    if _tf is None:
+        _skipped_for_tf.append(1)
+        pytest.skip(_NO_TF_REASON)
+    return _tf
+
+
+@pytest.fixture
+def tf():
+    """tfshim, under the name tests read most naturally."""
+    return tfshim
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _skipped_for_tf and os.environ.get("TFSHIM_ALLOW_NO_TF") != "1":
+        session.exitstatus = 1
+        print(f"\nFAILED: {len(_skipped_for_tf)} TensorFlow-conformance tests were skipped because TensorFlow is "
+              "missing; install the test extra (pip install -e '.[test]').")

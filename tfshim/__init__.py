@@ -1,0 +1,44 @@
+"""tfshim: TensorFlow 2's eager API implemented on JAX. Use as ``import tfshim as tf``.
+
+This module only re-exports; the implementation lives in ``tfshim._src``. Names TF has and
+tfshim does not yet raise ``AttributeError: tfshim does not implement tf.X yet``.
+"""
+
+import jax as _jax
+
+# int64/float64 are real TF dtypes, so JAX must keep 64-bit types; tfshim never lets float64
+# appear where TF gives float32.
+_jax.config.update("jax_enable_x64", True)
+
+from tfshim._src import ops as _ops  # noqa: E402,F401  (registers the op table)
+from tfshim._src.api import populate as _populate  # noqa: E402
+from tfshim._src.convert import constant, convert_to_tensor  # noqa: E402
+from tfshim._src.device import device  # noqa: E402
+from tfshim._src.dtypes import (  # noqa: E402
+    DType, as_dtype, bfloat16, bool, complex64, complex128, double, float16, float32, float64, half, int8, int16,
+    int32, int64, string, uint8, uint16, uint32, uint64,
+)
+from tfshim._src.module import Module  # noqa: E402
+from tfshim._src.tape import GradientTape, UnconnectedGradients  # noqa: E402
+from tfshim._src.tensor import Tensor  # noqa: E402
+from tfshim._src.tensor_shape import TensorShape  # noqa: E402
+from tfshim._src.variable import (  # noqa: E402
+    Variable, VariableAggregation, VariableSynchronization, name_scope,
+)
+
+from tfshim import (  # noqa: E402,F401
+    bitwise, debugging, dtypes, errors, linalg, math, nn, random,
+)
+
+newaxis = None
+__version__ = "0.1.0"
+
+
+def executing_eagerly() -> bool:
+    """tf.executing_eagerly(): True outside tf.function tracing."""
+    from tfshim._src import state
+
+    return not getattr(state, "tracing", False)
+
+
+__getattr__ = _populate(globals(), "", {})

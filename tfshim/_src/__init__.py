@@ -1,0 +1,1 @@
+"""Private implementation of tfshim. Public modules re-export from here."""

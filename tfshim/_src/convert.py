@@ -1,0 +1,217 @@
+"""tf.constant / tf.convert_to_tensor with TF's conversion rules.
+
+Python float → float32, Python int → int32 (int64 when it does not fit), bool → bool,
+complex → complex128, NumPy values keep their dtype, nested lists as TF (mixed bool/number and
+ragged lists are errors). Objects with a ``__tf_tensor__(dtype, name)`` method (Variables)
+convert through it.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import jax
+import numpy as np
+
+from . import dtypes as _dt
+from . import errors, state
+from .device import put
+from .tensor import Tensor, wrap
+
+_PY_SCALARS = (bool, int, float, complex)
+_I32 = np.iinfo(np.int32)
+_I64 = np.iinfo(np.int64)
+_scalar_cache: dict = {}
+
+
+def _leaf_kinds(value: Any, kinds: set) -> None:
+    if isinstance(value, (list, tuple)):
+        for v in value:
+            _leaf_kinds(v, kinds)
+    else:
+        kinds.add(type(value))
+
+
+def _python_raw(value: Any, fn: str) -> tuple[np.ndarray, Any]:
+    """NumPy's full-precision array of a Python value, and the NumPy dtype TF would give it."""
+    if isinstance(value, (str, bytes)):
+        _no_strings(value, fn)
+    kinds: set = set()
+    _leaf_kinds(value, kinds)
+    if kinds & {str, bytes, np.str_, np.bytes_}:
+        _no_strings(value, fn)
+    try:
+        arr = np.array(value)
+    except (ValueError, OverflowError) as e:
+        if isinstance(e, OverflowError) or "int" in str(e) and "too large" in str(e):
+            raise ValueError(f"{fn}: Can't convert Python sequence with out-of-range integer to Tensor.") from None
+        raise ValueError(
+            f"{fn}: Can't convert non-rectangular Python sequence to Tensor (received {value!r}); "
+            "make every row the same length (or pad it)."
+        ) from None
+    if arr.dtype == object:
+        if kinds <= {int, bool}:
+            raise ValueError(f"{fn}: Can't convert Python sequence with out-of-range integer to Tensor.")
+        bad = next((k for k in kinds if not issubclass(k, (numbers.Number, np.generic, Tensor))), object)
+        raise ValueError(f"{fn}: Attempt to convert a value ({value!r}) with an unsupported type ({bad}) to a Tensor.")
+    if arr.dtype.kind in "US":
+        _no_strings(value, fn)
+    if kinds and kinds <= set(_PY_SCALARS):
+        if bool in kinds and len(kinds) > 1:
+            raise ValueError(f"{fn}: Can't convert Python sequence with mixed types to Tensor (received {value!r}).")
+        if complex in kinds:
+            return arr, np.complex128
+        if float in kinds:
+            return arr, np.float32
+        if kinds == {bool}:
+            return arr, np.bool_
+        if arr.dtype.kind == "u":
+            raise ValueError(f"{fn}: Can't convert Python sequence with out-of-range integer to Tensor.")
+        if arr.size == 0 or (arr.min() >= _I32.min and arr.max() <= _I32.max):
+            return arr, np.int32
+        return arr, np.int64
+    if arr.size == 0 and arr.dtype == np.float64 and not kinds - {list, tuple}:
+        return arr, np.float32  # tf.constant([]) is float32
+    if float in kinds and arr.dtype == np.float64 and np.float64 not in kinds:
+        return arr, np.float32
+    return arr, arr.dtype
+
+
+def _python_array(value: Any, fn: str) -> np.ndarray:
+    """A NumPy array from Python scalars / nested sequences, typed by TF's rules."""
+    arr, dt = _python_raw(value, fn)
+    return arr.astype(dt, copy=False)
+
+
+def _no_strings(value: Any, fn: str):
+    raise errors.UnimplementedError(
+        None, None,
+        f"{fn}: tfshim does not support string tensors (received {value!r}); "
+        "keep strings in Python or NumPy and convert numbers only.",
+    )
+
+
+def _cast_python(arr: np.ndarray, dtype: _dt.DType, value: Any, fn: str) -> np.ndarray:
+    """Cast a Python-derived array to ``dtype`` as TF's constant does (no lossy float→int)."""
+    target = dtype._np
+    if target is None:
+        _no_strings(value, fn)
+    if arr.dtype == target:
+        return arr
+    if arr.dtype.kind in "fc" and np.dtype(target).kind in "iub":
+        if not np.all(np.isfinite(arr)) or np.any(arr != np.round(arr.real)):
+            raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
+    if arr.dtype.kind == "c" and np.dtype(target).kind != "c":
+        raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
+    if np.dtype(target).kind in "iu" and arr.size:
+        info = np.iinfo(target)
+        if arr.min() < info.min or arr.max() > info.max:
+            raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
+    if np.dtype(target).kind == "b" and arr.dtype.kind != "b":
+        raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
+    return arr.astype(target)
+
+
+def _to_numpy(value: Any, dtype: _dt.DType | None, fn: str, allow_cast: bool) -> np.ndarray:
+    if isinstance(value, np.ndarray) or isinstance(value, np.generic):
+        arr = np.asarray(value)
+        if arr.dtype.kind in "USO":
+            if arr.dtype.kind == "O":
+                return _to_numpy(arr.tolist(), dtype, fn, allow_cast)
+            _no_strings(value, fn)
+        if dtype is not None and arr.dtype != dtype._np:
+            if dtype._np is None:
+                _no_strings(value, fn)
+            if not allow_cast:
+                raise TypeError(
+                    f"{fn}: Cannot convert a NumPy array of dtype {arr.dtype} to a tensor of dtype {dtype.name}; "
+                    "cast it first with tf.cast or ndarray.astype."
+                )
+            arr = arr.astype(dtype._np)
+        return arr
+    if isinstance(value, jax.Array):
+        arr = np.asarray(value)
+        return arr.astype(dtype._np) if dtype is not None and arr.dtype != dtype._np else arr
+    if dtype is None:
+        return _python_array(value, fn)
+    return _cast_python(_python_raw(value, fn)[0], dtype, value, fn)
+
+
+def _from_tensor(t: Tensor, dtype: _dt.DType | None, fn: str) -> Tensor:
+    if dtype is not None and t._value.dtype != dtype._np:
+        raise ValueError(f"Tensor conversion requested dtype {dtype.name} for Tensor with dtype {t.dtype.name}: {t!r}")
+    return t
+
+
+def convert_to_tensor(value: Any, dtype: Any = None, dtype_hint: Any = None, name: Any = None) -> Tensor:
+    """tf.convert_to_tensor: a Tensor from a Tensor, Variable, NumPy value or Python value."""
+    if type(value) is Tensor and dtype is None:
+        return value
+    dt = None if dtype is None else _dt.as_dtype(dtype)
+    if isinstance(value, Tensor):
+        return _from_tensor(value, dt, "tf.convert_to_tensor")
+    conv = getattr(type(value), "__tf_tensor__", None)
+    if conv is not None:
+        return conv(value, dt, name)
+    if dt is None and dtype_hint is not None:
+        hint = _dt.as_dtype(dtype_hint)
+        if isinstance(value, (list, tuple, *_PY_SCALARS)):
+            try:
+                return _make(_cast_python(_python_raw(value, "tf.convert_to_tensor")[0], hint, value, ""))
+            except (TypeError, ValueError):
+                pass
+    return _make(_to_numpy(value, dt, "tf.convert_to_tensor", allow_cast=False))
+
+
+def constant(value: Any, dtype: Any = None, shape: Any = None, name: Any = "Const") -> Tensor:
+    """tf.constant: a Tensor from a Python or NumPy value, optionally cast and broadcast to ``shape``."""
+    dt = None if dtype is None else _dt.as_dtype(dtype)
+    if isinstance(value, Tensor) or hasattr(type(value), "__tf_tensor__"):
+        t = value if isinstance(value, Tensor) else type(value).__tf_tensor__(value, None, name)
+        if dt is not None and t.dtype != dt:
+            from .ops.math import cast
+
+            t = cast(t, dt)
+        arr = None
+    else:
+        arr = _to_numpy(value, dt, "tf.constant", allow_cast=True)
+        t = None
+    if shape is not None:
+        from .tensor_shape import TensorShape
+
+        shp = tuple(TensorShape(shape).as_list())
+        base = arr if arr is not None else np.asarray(t._value)
+        if base.size == int(np.prod(shp)):
+            base = base.reshape(shp)
+        elif base.size == 1:
+            base = np.broadcast_to(base.reshape(()), shp)
+        else:
+            raise TypeError(
+                f"tf.constant: Eager execution of tf.constant with unsupported shape. Tried to convert value of "
+                f"shape {base.shape} to shape {shp}; give a scalar or a value with {int(np.prod(shp))} elements."
+            )
+        return _make(np.ascontiguousarray(base))
+    return t if t is not None else _make(arr)
+
+
+def _make(arr: np.ndarray) -> Tensor:
+    return wrap(put(arr))
+
+
+def scalar_like(value: Any, dtype: _dt.DType) -> Tensor:
+    """A device scalar of ``dtype`` for a Python number next to a tensor (hot path of ``x * 2.0``).
+
+    Raises TypeError when the number does not fit ``dtype`` (the caller then falls back to TF's
+    default conversion and its dtype error).
+    """
+    key = (type(value), value, dtype._np)
+    v = _scalar_cache.get(key) if not state.device_stack else None
+    if v is None:
+        v = put(_cast_python(np.asarray(value), dtype, value, ""))
+        if state.device_stack:
+            return wrap(v)
+        if len(_scalar_cache) > 4096:
+            _scalar_cache.clear()
+        _scalar_cache[key] = v
+    return wrap(v)

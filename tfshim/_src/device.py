@@ -1,0 +1,92 @@
+"""Devices: ``tf.device`` contexts, TF device names, soft placement, copies between devices."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from typing import Any, Iterator
+
+import jax
+
+from . import state
+
+_SPEC = re.compile(
+    r"^/?(?:job:[^/]+/)?(?:replica:\d+/)?(?:task:\d+/)?(?:device:)?(?P<kind>cpu|gpu|tpu|CPU|GPU|TPU)?:?(?P<idx>\d+|\*)?$"
+)
+
+
+def _devices(kind: str) -> list:
+    try:
+        return jax.devices(kind.lower())
+    except RuntimeError:
+        return []
+
+
+def resolve(spec: Any) -> Any:
+    """The jax device for a TF device string, with TF's soft placement (missing GPU → CPU)."""
+    if spec is None or spec == "":
+        return None
+    if not isinstance(spec, str):
+        raise TypeError(f"tf.device expects a device name string such as '/cpu:0' or 'GPU:0', got {spec!r}.")
+    s = spec.strip()
+    m = _SPEC.match(s) if s else None
+    if m is None or (m.group("kind") is None and m.group("idx") is None and not s.startswith("/job")):
+        raise ValueError(
+            f"tf.device received the unparsable device name {spec!r}; use e.g. '/cpu:0', '/GPU:0' or "
+            "'/job:localhost/replica:0/task:0/device:CPU:0'."
+        )
+    kind = (m.group("kind") or "cpu").upper()
+    idx = m.group("idx")
+    idx = 0 if idx in (None, "*") else int(idx)
+    devs = _devices(kind)
+    if not devs or idx >= len(devs):
+        devs = _devices("cpu")  # soft placement, as TF does in eager mode
+        idx = 0
+    return devs[idx]
+
+
+@contextlib.contextmanager
+def device(device_name: Any) -> Iterator[None]:
+    """tf.device(name): place tensors created inside on that device (soft placement as TF)."""
+    d = resolve(device_name)
+    state.device_stack.append(d)
+    try:
+        yield
+    finally:
+        state.device_stack.pop()
+
+
+def current() -> Any:
+    """The jax device of the innermost ``tf.device`` context, or None."""
+    return state.device_stack[-1] if state.device_stack else None
+
+
+def tf_name(d: Any) -> str:
+    kind = "GPU" if d.platform in ("gpu", "cuda", "rocm") else d.platform.upper()
+    return f"/job:localhost/replica:0/task:0/device:{kind}:{_index(d)}"
+
+
+def _index(d: Any) -> int:
+    same = [x for x in jax.devices(d.platform)] if d.platform else [d]
+    return same.index(d) if d in same else d.id
+
+
+def device_name_of(value: Any) -> str:
+    try:
+        devs = value.devices()
+    except Exception:  # tracers have no device
+        return ""
+    return tf_name(next(iter(devs)))
+
+
+def copy_to(t: Any, kind: str, index: int = 0) -> Any:
+    from .tensor import wrap
+
+    d = resolve(f"/{kind}:{index}")
+    return wrap(jax.device_put(t._value, d))
+
+
+def put(array: Any) -> Any:
+    """Put a NumPy array onto the current device (JAX's default when no tf.device is active)."""
+    d = current()
+    return jax.device_put(array, d) if d is not None else jax.device_put(array)

@@ -1,0 +1,18 @@
+"""The op table, by family. Importing this package registers every row and binds methods."""
+
+import importlib
+
+from ..tensor import Tensor
+from ..variable import Variable
+from . import methods
+
+# Families register rows on import; a family file that is not there yet is simply skipped.
+for _family in ("math", "array", "reduction", "linalg", "nn", "random", "debugging"):
+    try:
+        importlib.import_module(f"{__name__}.{_family}")
+    except ModuleNotFoundError as _e:
+        if _e.name != f"{__name__}.{_family}":
+            raise
+
+methods.bind(Tensor)
+methods.bind(Variable)

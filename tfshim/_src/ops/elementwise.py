@@ -1,0 +1,134 @@
+"""Factories for elementwise ops with TF's dtype rules (no implicit promotion between tensors).
+
+A Python scalar or list next to a tensor takes the tensor's dtype (when it fits), as TF's
+operator wrappers do; two tensors of different dtypes raise InvalidArgumentError.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from .. import dtypes as _dt
+from .. import errors, state
+from ..convert import convert_to_tensor, scalar_like
+from ..dispatch import JAX_ERRORS, primitive, translate
+from ..tape import record
+from ..tensor import Tensor, wrap
+
+_PY_NUMBERS = (int, float, bool, complex)
+
+# TF's C++ type names, used in its dtype error messages.
+_CNAME = {"float32": "float", "float64": "double", "float16": "half"}
+
+FLOAT = frozenset(np.dtype(t) for t in ("float16", "float32", "float64")) | {np.dtype(_dt.bfloat16._np)}
+COMPLEX = frozenset(np.dtype(t) for t in ("complex64", "complex128"))
+SINT = frozenset(np.dtype(t) for t in ("int8", "int16", "int32", "int64"))
+UINT = frozenset(np.dtype(t) for t in ("uint8", "uint16", "uint32", "uint64"))
+BOOL = frozenset({np.dtype(bool)})
+INT = SINT | UINT
+REAL = FLOAT | INT
+NUMERIC = REAL | COMPLEX
+ALL = NUMERIC | BOOL
+
+
+def _like(v: Any, t: Tensor) -> Tensor:
+    """Convert ``v`` for use beside tensor ``t`` (TF: convert with t's dtype as the target)."""
+    if isinstance(v, Tensor):
+        return v
+    if type(v) in _PY_NUMBERS:
+        try:
+            return scalar_like(v, _dt._BY_NP[t._value.dtype])
+        except (TypeError, ValueError, OverflowError):
+            return convert_to_tensor(v)
+    if isinstance(v, (list, tuple)):
+        return convert_to_tensor(v, dtype_hint=_dt._BY_NP[t._value.dtype])
+    return convert_to_tensor(v)
+
+
+def coerce2(x: Any, y: Any) -> tuple:
+    """Two op arguments as Tensors, Python values taking the other tensor's dtype."""
+    if not isinstance(x, Tensor):
+        if hasattr(type(x), "__tf_tensor__"):
+            x = convert_to_tensor(x)
+        elif isinstance(y, Tensor) or hasattr(type(y), "__tf_tensor__"):
+            y = convert_to_tensor(y)
+            return _like(x, y), y
+        else:
+            x = convert_to_tensor(x)
+    return x, _like(y, x) if not isinstance(y, Tensor) else y
+
+
+def dtype_error(op_name: str, tf_op: str, i: int, want: Any, got: Any) -> errors.InvalidArgumentError:
+    w, g = _dt._BY_NP[want].name, _dt._BY_NP[got].name
+    return errors.InvalidArgumentError(
+        None, None,
+        f"cannot compute {tf_op} as input #{i}(zero-based) was expected to be a {_CNAME.get(w, w)} tensor but is a "
+        f"{_CNAME.get(g, g)} tensor [Op:{tf_op}] name: "
+        f"(tfshim: {op_name} got {w} and {g}; make both the same dtype with tf.cast)",
+    )
+
+
+def unsupported(op_name: str, tf_op: str, dtype: Any, allowed: frozenset) -> errors.InvalidArgumentError:
+    names = ", ".join(sorted(_dt._BY_NP[d].name for d in allowed))
+    return errors.InvalidArgumentError(
+        None, None,
+        f"{op_name}: Value for attr 'T' of {_dt._BY_NP[dtype].name} is not in the list of allowed values: {names} "
+        f"[Op:{tf_op}] (cast the input with tf.cast to an allowed dtype)",
+    )
+
+
+def binary(op_name: str, tf_op: str, impl: Callable, allowed: frozenset = NUMERIC) -> Callable:
+    """A TF binary elementwise op ``fn(x, y, name=None)`` over the JAX function ``impl``."""
+    prim = primitive(impl)
+    recording, accumulators = state.recording_tapes, state.accumulators
+
+    def fn(x: Any, y: Any, name: Any = None) -> Tensor:
+        if type(x) is not Tensor or type(y) is not Tensor:
+            x, y = coerce2(x, y)
+        xv, yv = x._value, y._value
+        dt = xv.dtype
+        if dt != yv.dtype:
+            raise dtype_error(op_name, tf_op, 1, dt, yv.dtype)
+        if dt not in allowed:
+            raise unsupported(op_name, tf_op, dt, allowed)
+        try:
+            out = prim(xv, yv)
+        except JAX_ERRORS as e:
+            raise translate(e, op_name, (x, y)) from None
+        r = wrap(out)
+        if recording or accumulators:
+            record(prim, (x, y), r)
+        return r
+
+    fn.__name__ = op_name.rpartition(".")[2]
+    fn.__qualname__ = fn.__name__
+    fn.__doc__ = f"{op_name}(x, y, name=None): elementwise, as TensorFlow's {tf_op}; both inputs must share a dtype."
+    return fn
+
+
+def unary(op_name: str, tf_op: str, impl: Callable, allowed: frozenset = NUMERIC, arg: str = "x") -> Callable:
+    """A TF unary elementwise op ``fn(x, name=None)`` over the JAX function ``impl``."""
+    prim = primitive(impl)
+    recording, accumulators = state.recording_tapes, state.accumulators
+
+    def fn(x: Any, name: Any = None) -> Tensor:
+        if type(x) is not Tensor:
+            x = convert_to_tensor(x)
+        xv = x._value
+        if xv.dtype not in allowed:
+            raise unsupported(op_name, tf_op, xv.dtype, allowed)
+        try:
+            out = prim(xv)
+        except JAX_ERRORS as e:
+            raise translate(e, op_name, (x,)) from None
+        r = wrap(out)
+        if recording or accumulators:
+            record(prim, (x,), r)
+        return r
+
+    fn.__name__ = op_name.rpartition(".")[2]
+    fn.__qualname__ = fn.__name__
+    fn.__doc__ = f"{op_name}({arg}, name=None): elementwise, as TensorFlow's {tf_op}."
+    return fn

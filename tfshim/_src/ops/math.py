@@ -1,0 +1,285 @@
+"""Elementwise math rows: arithmetic, comparison, logic, unary functions, cast, identity."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from .. import dtypes as _dt
+from ..convert import convert_to_tensor
+from ..dispatch import run
+from ..tensor import Tensor
+from .elementwise import ALL, BOOL, COMPLEX, FLOAT, INT, NUMERIC, REAL, SINT, binary, unary
+from .table import register
+
+FC = FLOAT | COMPLEX
+SIGNED = FLOAT | SINT | COMPLEX
+
+
+def _truediv(x, y):
+    if x.dtype.kind in "iu":
+        ft = jnp.float64 if x.dtype.itemsize >= 4 else jnp.float32
+        x, y = x.astype(ft), y.astype(ft)
+    return x / y
+
+
+def _floordiv(x, y):
+    return jnp.floor_divide(x, y)
+
+
+def _div(x, y):  # tf.math.divide on ints is truediv; TF's Div on ints truncates toward zero
+    if x.dtype.kind in "iu":
+        return jnp.trunc(x / y).astype(x.dtype) if x.dtype.kind == "i" else x // y
+    return x / y
+
+
+def _truncatemod(x, y):
+    return jnp.fmod(x, y)
+
+
+def _divide_no_nan(x, y):
+    safe = jnp.where(y == 0, jnp.ones_like(y), y)
+    return jnp.where(y == 0, jnp.zeros_like(x), x / safe)
+
+
+def _multiply_no_nan(x, y):
+    return jnp.where(y == 0, jnp.zeros_like(x), x * y)
+
+
+def _xlogy(x, y):
+    safe = jnp.where(x == 0, jnp.ones_like(y), y)
+    return jnp.where(x == 0, jnp.zeros_like(x), x * jnp.log(safe))
+
+
+def _xdivy(x, y):
+    safe = jnp.where(x == 0, jnp.ones_like(y), y)
+    return jnp.where(x == 0, jnp.zeros_like(x), x / safe)
+
+
+def _sigmoid(x):
+    return jax.nn.sigmoid(x)
+
+
+def _rsqrt(x):
+    return jax.lax.rsqrt(x)
+
+
+def _sign(x):
+    if x.dtype.kind == "c":
+        a = jnp.abs(x)
+        return jnp.where(a == 0, jnp.zeros_like(x), x / jnp.where(a == 0, 1, a).astype(x.dtype))
+    return jnp.sign(x)
+
+
+def _softplus(x):
+    return jax.nn.softplus(x)
+
+
+def _softsign(x):
+    return x / (1 + jnp.abs(x))
+
+
+def _invert(x):
+    return jnp.logical_not(x) if x.dtype == jnp.bool_ else jnp.invert(x)
+
+
+def _bitop(np_logic, np_bit):
+    def f(x, y):
+        return np_logic(x, y) if x.dtype == jnp.bool_ else np_bit(x, y)
+
+    return f
+
+
+_and, _or, _xor = _bitop(jnp.logical_and, jnp.bitwise_and), _bitop(jnp.logical_or, jnp.bitwise_or), \
+    _bitop(jnp.logical_xor, jnp.bitwise_xor)
+_and.__name__, _or.__name__, _xor.__name__ = "and_", "or_", "xor_"
+
+# (names, TF kernel, JAX function, allowed dtypes, Tensor methods, reflected methods, test kind)
+_BINARY = [
+    (("add", "math.add"), "AddV2", jnp.add, NUMERIC, ("__add__",), ("__radd__",), "binary"),
+    (("subtract", "math.subtract"), "Sub", jnp.subtract, NUMERIC, ("__sub__",), ("__rsub__",), "binary"),
+    (("multiply", "math.multiply"), "Mul", jnp.multiply, NUMERIC, ("__mul__",), ("__rmul__",), "binary"),
+    (("truediv", "math.truediv", "divide", "math.divide"), "RealDiv", _truediv, NUMERIC, ("__truediv__",),
+     ("__rtruediv__",), "binary_div"),
+    (("math.floordiv",), "FloorDiv", _floordiv, REAL, ("__floordiv__",), ("__rfloordiv__",),
+     "binary_div"),
+    (("math.floormod", "math.mod"), "FloorMod", jnp.mod, REAL, ("__mod__",), ("__rmod__",),
+     "binary_div"),
+    (("truncatemod",), "TruncateMod", _truncatemod, REAL, (), (), "binary_div"),
+    (("truncatediv",), "TruncateDiv", _div, REAL, (), (), "binary_div"),
+    (("pow", "math.pow"), "Pow", jnp.power, FC | SINT, ("__pow__",), ("__rpow__",), "binary_pow"),
+    (("maximum", "math.maximum"), "Maximum", jnp.maximum, REAL, (), (), "binary"),
+    (("minimum", "math.minimum"), "Minimum", jnp.minimum, REAL, (), (), "binary"),
+    (("math.squared_difference",), "SquaredDifference", lambda x, y: jnp.square(x - y),
+     NUMERIC, (), (), "binary"),
+    (("math.atan2", "atan2"), "Atan2", jnp.arctan2, FLOAT, (), (), "binary_float"),
+    (("math.divide_no_nan",), "DivNoNan", _divide_no_nan, FC, (), (), "binary_div"),
+    (("math.multiply_no_nan",), "MulNoNan", _multiply_no_nan, FC, (), (), "binary_float"),
+    (("math.xlogy",), "Xlogy", _xlogy, FC, (), (), "binary_pos"),
+    (("math.xdivy",), "Xdivy", _xdivy, FC, (), (), "binary_div"),
+    (("equal", "math.equal"), "Equal", jnp.equal, ALL, (), (), "compare"),
+    (("not_equal", "math.not_equal"), "NotEqual", jnp.not_equal, ALL, (), (), "compare"),
+    (("less", "math.less"), "Less", jnp.less, REAL, ("__lt__",), (), "compare"),
+    (("less_equal", "math.less_equal"), "LessEqual", jnp.less_equal, REAL, ("__le__",), (), "compare"),
+    (("greater", "math.greater"), "Greater", jnp.greater, REAL, ("__gt__",), (), "compare"),
+    (("greater_equal", "math.greater_equal"), "GreaterEqual", jnp.greater_equal, REAL, ("__ge__",), (),
+     "compare"),
+    (("logical_and", "math.logical_and"), "LogicalAnd", jnp.logical_and, BOOL, (), (), "logical"),
+    (("logical_or", "math.logical_or"), "LogicalOr", jnp.logical_or, BOOL, (), (), "logical"),
+    (("math.logical_xor",), "LogicalXor", jnp.logical_xor, BOOL, (), (), "logical"),
+    (("bitwise.bitwise_and",), "BitwiseAnd", jnp.bitwise_and, INT, (), (), "bitwise"),
+    (("bitwise.bitwise_or",), "BitwiseOr", jnp.bitwise_or, INT, (), (), "bitwise"),
+    (("bitwise.bitwise_xor",), "BitwiseXor", jnp.bitwise_xor, INT, (), (), "bitwise"),
+]
+
+_UNARY = [
+    (("negative", "math.negative"), "Neg", jnp.negative, SIGNED, ("__neg__",), "unary"),
+    (("abs", "math.abs"), "Abs", jnp.abs, SIGNED, ("__abs__",), "unary_abs"),
+    (("sign", "math.sign"), "Sign", _sign, SIGNED, (), "unary_nonzero"),
+    (("square", "math.square"), "Square", jnp.square, NUMERIC, (), "unary"),
+    (("sqrt", "math.sqrt"), "Sqrt", jnp.sqrt, FC, (), "unary_pos"),
+    (("math.rsqrt",), "Rsqrt", _rsqrt, FC, (), "unary_pos"),
+    (("exp", "math.exp"), "Exp", jnp.exp, FC, (), "unary_float"),
+    (("math.log",), "Log", jnp.log, FC, (), "unary_pos"),
+    (("math.log1p",), "Log1p", jnp.log1p, FC, (), "unary_pos"),
+    (("math.expm1",), "Expm1", jnp.expm1, FC, (), "unary_float"),
+    (("sin", "math.sin"), "Sin", jnp.sin, FC, (), "unary_float"),
+    (("cos", "math.cos"), "Cos", jnp.cos, FC, (), "unary_float"),
+    (("tan", "math.tan"), "Tan", jnp.tan, FC, (), "unary_unit"),
+    (("math.asin", "asin"), "Asin", jnp.arcsin, FC, (), "unary_unit"),
+    (("math.acos", "acos"), "Acos", jnp.arccos, FC, (), "unary_unit"),
+    (("math.atan", "atan"), "Atan", jnp.arctan, FC, (), "unary_float"),
+    (("math.sinh", "sinh"), "Sinh", jnp.sinh, FC, (), "unary_float"),
+    (("math.cosh", "cosh"), "Cosh", jnp.cosh, FC, (), "unary_float"),
+    (("tanh", "math.tanh", "nn.tanh"), "Tanh", jnp.tanh, FC, (), "unary_float"),
+    (("math.asinh", "asinh"), "Asinh", jnp.arcsinh, FC, (), "unary_float"),
+    (("math.atanh", "atanh"), "Atanh", jnp.arctanh, FC, (), "unary_unit"),
+    (("sigmoid", "math.sigmoid", "nn.sigmoid"), "Sigmoid", _sigmoid, FC, (), "unary_float"),
+    (("math.softplus", "nn.softplus"), "Softplus", _softplus, FLOAT, (), "unary_float"),
+    (("math.softsign", "nn.softsign"), "Softsign", _softsign, FLOAT, (), "unary_float"),
+    (("math.reciprocal",), "Reciprocal", jnp.reciprocal, FC, (), "unary_nonzero"),
+    (("math.erf",), "Erf", jax.scipy.special.erf, FLOAT, (), "unary_float"),
+    (("math.erfc",), "Erfc", jax.scipy.special.erfc, FLOAT, (), "unary_float"),
+    (("math.lgamma",), "Lgamma", jax.scipy.special.gammaln, FLOAT, (), "unary_pos"),
+    (("math.digamma",), "Digamma", jax.scipy.special.digamma, FLOAT, (), "unary_pos"),
+    (("round", "math.round"), "Round", jnp.round, FLOAT | INT, (), "unary_round"),
+    (("math.floor", "floor"), "Floor", jnp.floor, FLOAT, (), "unary_round"),
+    (("math.ceil",), "Ceil", jnp.ceil, FLOAT, (), "unary_round"),
+    (("math.rint",), "Rint", jnp.rint, FLOAT, (), "unary_round"),
+    (("math.is_nan",), "IsNan", jnp.isnan, FLOAT, (), "unary_pred"),
+    (("math.is_finite",), "IsFinite", jnp.isfinite, FLOAT, (), "unary_pred"),
+    (("math.is_inf",), "IsInf", jnp.isinf, FLOAT, (), "unary_pred"),
+    (("logical_not", "math.logical_not"), "LogicalNot", jnp.logical_not, BOOL, (), "logical_not"),
+    (("bitwise.invert",), "Invert", jnp.invert, INT, (), "bitwise_not"),
+    (("math.real",), "Real", jnp.real, NUMERIC, (), "unary_complex"),
+    (("math.imag",), "Imag", jnp.imag, NUMERIC, (), "unary_complex"),
+    (("math.conj",), "Conj", jnp.conj, NUMERIC, (), "unary_complex"),
+    (("math.angle",), "Angle", jnp.angle, NUMERIC, (), "unary_complex"),
+]
+
+_ns: dict = {}
+for _names, _tfop, _impl, _allowed, _m, _rm, _kind in _BINARY:
+    _ns[_names[0]] = register(_names, binary(f"tf.{_names[0]}", _tfop, _impl, _allowed), kind=_kind, methods=_m,
+                              rmethods=_rm, grad=_kind not in ("compare", "logical", "bitwise"))
+for _names, _tfop, _impl, _allowed, _m, _kind in _UNARY:
+    _ns[_names[0]] = register(_names, unary(f"tf.{_names[0]}", _tfop, _impl, _allowed), kind=_kind, methods=_m,
+                              grad=_kind not in ("unary_pred", "logical_not", "bitwise_not", "unary_round"))
+add, subtract, multiply, truediv = _ns["add"], _ns["subtract"], _ns["multiply"], _ns["truediv"]
+negative, logical_not, equal, not_equal = _ns["negative"], _ns["logical_not"], _ns["equal"], _ns["not_equal"]
+logical_and, logical_or, logical_xor = _ns["logical_and"], _ns["logical_or"], _ns["math.logical_xor"]
+less, square, sqrt = _ns["less"], _ns["square"], _ns["sqrt"]
+
+# Operators whose meaning depends on dtype (& | ^ ~ on bool are logical, on ints bitwise).
+bool_and = binary("tf.math.logical_and", "LogicalAnd", _and, BOOL | INT)
+bool_or = binary("tf.math.logical_or", "LogicalOr", _or, BOOL | INT)
+bool_xor = binary("tf.math.logical_xor", "LogicalXor", _xor, BOOL | INT)
+invert_op = unary("tf.math.invert", "Invert", _invert, BOOL | INT)
+
+
+def _cast_impl(x, dtype):
+    dt = np.dtype(dtype)
+    if x.dtype.kind == "c" and dt.kind != "c":
+        x = jnp.real(x)
+    if dt == np.bool_:
+        return x != 0
+    return x.astype(dt)
+
+
+def cast(x: Any, dtype: Any, name: Any = None) -> Tensor:
+    """tf.cast: convert to ``dtype`` (float→int truncates toward zero; complex→real keeps the real part)."""
+    dt = _dt.as_dtype(dtype)
+    if dt._np is None:
+        raise _dt_string_error("tf.cast")
+    x = convert_to_tensor(x)
+    if x._value.dtype == dt._np:
+        return x
+    return run(_cast_impl, (x,), "tf.cast", dtype=dt._np.str)
+
+
+def saturate_cast(value: Any, dtype: Any, name: Any = None) -> Tensor:
+    """tf.dtypes.saturate_cast: cast, clamping to the target dtype's range first."""
+    dt = _dt.as_dtype(dtype)
+    x = convert_to_tensor(value)
+    if dt.is_integer or dt.is_floating:
+        lo, hi = dt.min, dt.max
+        src = x.dtype
+        if src.is_floating or src.is_integer:
+            lo = max(lo, src.min) if not (src.is_floating and dt.is_integer) else lo
+            hi = min(hi, src.max) if not (src.is_floating and dt.is_integer) else hi
+            x = run(_clip_static, (x,), "tf.dtypes.saturate_cast", lo=float(lo), hi=float(hi))
+    return cast(x, dt)
+
+
+def _clip_static(x, lo, hi):
+    return jnp.clip(x, jnp.asarray(lo).astype(x.dtype), jnp.asarray(hi).astype(x.dtype))
+
+
+def _dt_string_error(fn: str):
+    from .. import errors
+
+    return errors.UnimplementedError(None, None, f"{fn}: tfshim does not support string tensors.")
+
+
+def _identity(x):
+    return x
+
+
+def identity(input: Any, name: Any = None) -> Tensor:  # noqa: A002 - TF's argument name
+    """tf.identity: a tensor with the same value (recorded, so gradients flow through)."""
+    x = convert_to_tensor(input)
+    return run(_identity, (x,), "tf.identity")
+
+
+def stop_gradient(input: Any, name: Any = None) -> Tensor:  # noqa: A002
+    """tf.stop_gradient: the same value, with no gradient flowing back through it."""
+    x = convert_to_tensor(input)
+    return run(jax.lax.stop_gradient, (x,), "tf.stop_gradient")
+
+
+def add_n(inputs: Any, name: Any = None) -> Tensor:
+    """tf.math.add_n: elementwise sum of a list of tensors of the same shape and dtype."""
+    if not isinstance(inputs, (list, tuple)) or not inputs:
+        raise ValueError("tf.math.add_n: inputs must be a non-empty list of tensors.")
+    ts = [convert_to_tensor(t) for t in inputs]
+    if len({t._value.dtype for t in ts}) > 1:
+        raise ValueError(f"tf.math.add_n: all inputs must have the same dtype, got {[t.dtype.name for t in ts]}.")
+    if len({t._value.shape for t in ts}) > 1:
+        raise ValueError(f"tf.math.add_n: all inputs must have the same shape, got {[str(t.shape) for t in ts]}.")
+    return run(_sum_all, tuple(ts), "tf.math.add_n")
+
+
+def _sum_all(*xs):
+    out = xs[0]
+    for x in xs[1:]:
+        out = out + x
+    return out
+
+
+register(("cast", "dtypes.cast"), cast, kind="cast", grad=False)
+register(("dtypes.saturate_cast", "saturate_cast"), saturate_cast, kind="cast", grad=False)
+register(("identity",), identity, kind="unary", grad=True)
+register(("stop_gradient",), stop_gradient, kind="unary", grad=False)
+register(("math.add_n", "add_n"), add_n, kind="", grad=True)

@@ -1,0 +1,69 @@
+"""Bind the op table's Tensor methods (operators) onto Tensor and Variable, and a few extras."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..tensor import Tensor
+from . import math as _m
+from .table import ROWS
+
+
+def _method(fn):
+    def m(self, other):
+        return fn(self, other)
+
+    return m
+
+
+def _rmethod(fn):
+    def m(self, other):
+        return fn(other, self)
+
+    return m
+
+
+def _unary_method(fn):
+    def m(self):
+        return fn(self)
+
+    return m
+
+
+def _eq(self: Any, other: Any) -> Any:
+    # TF2: None compares False; otherwise elementwise equality, False when shapes cannot broadcast.
+    if other is None:
+        return False
+    try:
+        return _m.equal(self, other)
+    except Exception:
+        return False
+
+
+def _ne(self: Any, other: Any) -> Any:
+    if other is None:
+        return True
+    try:
+        return _m.not_equal(self, other)
+    except Exception:
+        return True
+
+
+def bind(cls: type) -> None:
+    """Attach every row's methods to ``cls`` (Tensor or Variable)."""
+    for row in ROWS:
+        for name in row.methods:
+            if name in ("__neg__", "__abs__"):
+                setattr(cls, name, _unary_method(row.fn))
+            else:
+                setattr(cls, name, _method(row.fn))
+        for name in row.rmethods:
+            setattr(cls, name, _rmethod(row.fn))
+    cls.__eq__ = _eq
+    cls.__ne__ = _ne
+    cls.__and__, cls.__rand__ = _method(_m.bool_and), _rmethod(_m.bool_and)
+    cls.__or__, cls.__ror__ = _method(_m.bool_or), _rmethod(_m.bool_or)
+    cls.__xor__, cls.__rxor__ = _method(_m.bool_xor), _rmethod(_m.bool_xor)
+    cls.__invert__ = _unary_method(_m.invert_op)
+    cls.__pos__ = lambda self: self
+

@@ -1,0 +1,590 @@
+"""tf.GradientTape on JAX: record ops as nodes, differentiate a jitted replay with ``jax.vjp``.
+
+Recording: ``record(fn, inputs, outputs)`` is called by dispatch for every op while a tape is
+recording; an op is kept when one of its inputs is tracked by the tape (watched, a read of a
+watched variable, or the output of a kept op), and only its floating/complex outputs become
+tracked (integers carry no gradient, as in TF).
+
+Differentiation: ``gradient`` cuts the subgraph between sources and targets, builds a pure
+function ``g(*leaves, *consts, *cotangents) -> grads`` that replays it under ``jax.vjp``, and
+caches ``g`` by the graph's structure (node functions, wiring, shapes and dtypes). A structure
+seen once runs un-jitted (no compile); from its second sighting ``g`` runs as one jitted XLA
+call. Constants of the graph are arguments of ``g``, never baked into the compiled code.
+``g`` itself is recorded as a node on the recording tapes, so gradients are differentiable.
+"""
+
+from __future__ import annotations
+
+import collections
+import enum
+import logging
+import weakref
+from typing import Any, Callable
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from . import state
+from .tensor import Tensor, wrap
+
+_log = logging.getLogger("tfshim")
+
+
+class UnconnectedGradients(enum.Enum):
+    """tf.UnconnectedGradients: what ``gradient`` returns for a source the target does not use."""
+
+    NONE = "none"
+    ZERO = "zero"
+
+
+class _Stats:
+    """Counters that tests use to prove the compile cache works."""
+
+    traces = 0  # how many times a gradient replay was traced for jit (≈ compilations)
+    eager_replays = 0  # first sightings run without jit
+
+
+stats = _Stats()
+_CACHE_SIZE = 256
+_cache: collections.OrderedDict = collections.OrderedDict()
+
+
+class _Node:
+    __slots__ = ("fn", "inputs", "outputs")
+
+    def __init__(self, fn: Callable, inputs: tuple, outputs: tuple):
+        self.fn = fn
+        self.inputs = inputs
+        self.outputs = outputs
+
+
+def _trackable(t: Tensor) -> bool:
+    k = t._value.dtype.kind
+    return k == "f" or k == "c" or t._value.dtype.name == "bfloat16"
+
+
+def record(fn: Callable, inputs: tuple, outputs: Any) -> None:
+    """Record one executed op on every recording tape that tracks one of its inputs."""
+    if state.replaying:
+        return
+    outs = outputs if type(outputs) is tuple else (outputs,)
+    node = None
+    for tape in state.recording_tapes:
+        tracked = tape._tracked
+        for t in inputs:
+            if id(t) in tracked:
+                break
+        else:
+            continue
+        if node is None:
+            node = _Node(fn, tuple(inputs), outs)
+        producer = tape._producer
+        for i, o in enumerate(outs):
+            if _trackable(o):
+                tracked[id(o)] = o
+                producer[id(o)] = (node, i)
+    if state.accumulators:
+        from .forward import on_op
+
+        on_op(fn, inputs, outs)
+
+
+def on_variable_read(var: Any, t: Tensor) -> None:
+    """Called by Variable reads: watch/track the read on tapes that watch the variable."""
+    if state.replaying:
+        return
+    for tape in state.recording_tapes:
+        vid = id(var)
+        if vid in tape._watched_vars or (tape._watch_accessed and var.trainable):
+            tape._watch_variable(var)
+            tape._tracked[id(t)] = t
+            tape._var_reads[vid].append(t)
+    if state.accumulators:
+        from .forward import on_variable_read as fwd_read
+
+        fwd_read(var, t)
+
+
+def _is_variable(x: Any) -> bool:
+    return getattr(x, "_tfshim_variable", False)
+
+
+def _flatten(structure: Any) -> tuple[list, Any]:
+    return jax.tree_util.tree_flatten(structure, is_leaf=lambda x: isinstance(x, Tensor) or _is_variable(x))
+
+
+class GradientTape:
+    """tf.GradientTape: records operations for automatic differentiation.
+
+    Differences from TF: ``jacobian``/``batch_jacobian`` use ``jax.vmap`` over the pullback and
+    therefore work on a non-persistent tape after ``gradient`` too only if it is persistent (as TF).
+    """
+
+    def __init__(self, persistent: bool = False, watch_accessed_variables: bool = True):
+        self._persistent = bool(persistent)
+        self._watch_accessed = bool(watch_accessed_variables)
+        self._recording = False
+        self._used = False
+        self._reset_state()
+
+    def _reset_state(self) -> None:
+        self._tracked: dict = {}
+        self._producer: dict = {}
+        self._watched_vars: dict = {}
+        self._var_reads: collections.defaultdict = collections.defaultdict(list)
+
+    # -- context --------------------------------------------------------------
+    def __enter__(self) -> GradientTape:
+        if self._recording:
+            raise ValueError("Tape is still recording, This can happen if you try to re-enter an already-active tape.")
+        self._push()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._recording:
+            self._pop()
+
+    def _push(self) -> None:
+        state.recording_tapes.append(self)
+        self._recording = True
+
+    def _pop(self) -> None:
+        try:
+            state.recording_tapes.remove(self)
+        except ValueError:
+            pass
+        self._recording = False
+
+    def stop_recording(self) -> Any:
+        """tape.stop_recording(): a context in which ops are not recorded on this tape."""
+        import contextlib
+
+        @contextlib.contextmanager
+        def ctx():
+            if not self._recording:
+                raise ValueError("Tape.stop_recording() can only be called when the tape is recording.")
+            self._pop()
+            try:
+                yield
+            finally:
+                self._push()
+
+        return ctx()
+
+    def reset(self) -> None:
+        """tape.reset(): forget everything recorded so far (the tape keeps recording if active)."""
+        self._reset_state()
+        self._used = False
+
+    # -- watching -------------------------------------------------------------
+    def watch(self, tensor: Any) -> None:
+        """tape.watch(x): track a tensor, variable, or nested structure of them."""
+        flat, _ = _flatten(tensor)
+        for t in flat:
+            if _is_variable(t):
+                self._watch_variable(t)
+                continue
+            if not isinstance(t, Tensor):
+                raise ValueError(f"GradientTape.watch: passed in {t!r} that is not a tf.Tensor or tf.Variable.")
+            if not _trackable(t):
+                _log.warning(
+                    "The dtype of the watched tensor must be floating (e.g. tf.float32), got %r", t.dtype
+                )
+            self._tracked[id(t)] = t
+
+    def _watch_variable(self, var: Any) -> None:
+        self._watched_vars.setdefault(id(var), var)
+
+    def watched_variables(self) -> tuple:
+        """tape.watched_variables(): the variables watched so far, in the order first watched."""
+        return tuple(self._watched_vars.values())
+
+    # -- differentiation --------------------------------------------------------
+    def _check_usable(self, what: str) -> None:
+        if self._used and not self._persistent:
+            raise RuntimeError(
+                "A non-persistent GradientTape can only be used to compute one set of gradients (or jacobians)"
+            )
+        if self._recording and self._persistent:
+            _log.warning(
+                "Calling GradientTape.%s on a persistent tape inside its context is significantly less efficient "
+                "than calling it outside the context (it causes the gradient ops to be recorded on the tape, "
+                "leading to increased CPU and memory usage). Only call GradientTape.%s inside the context if you "
+                "actually want to trace the gradient in order to compute higher order derivatives.", what, what
+            )
+
+    def _finish(self) -> None:
+        if not self._persistent:
+            self._used = True
+            if not self._recording:
+                self._reset_state()
+
+    def gradient(
+        self,
+        target: Any,
+        sources: Any,
+        output_gradients: Any = None,
+        unconnected_gradients: Any = UnconnectedGradients.NONE,
+    ) -> Any:
+        """tape.gradient: d(sum of targets)/d(sources), returned in the structure of ``sources``."""
+        self._check_usable("gradient")
+        unconnected = _unconnected(unconnected_gradients)
+        targets = _targets(target)
+        src_flat, src_tree = _flatten(sources)
+        cts = _output_gradients(output_gradients, targets)
+        grads = self._grad_flat(targets, src_flat, cts, unconnected)
+        self._finish()
+        return jax.tree_util.tree_unflatten(src_tree, grads)
+
+    def _leaves_of(self, src_flat: list) -> list:
+        """For each source, the tracked tensors that stand for it (a variable's reads)."""
+        out = []
+        for s in src_flat:
+            if _is_variable(s):
+                if not (s.dtype.is_floating or s.dtype.is_complex):
+                    _warn_int(s)
+                    out.append([])
+                else:
+                    out.append(list(self._var_reads.get(id(s), ())))
+            elif isinstance(s, Tensor):
+                if not _trackable(s):
+                    _warn_int(s)
+                    out.append([])
+                else:
+                    out.append([s] if id(s) in self._tracked else [])
+            else:
+                raise ValueError(
+                    f"GradientTape.gradient: sources must be tf.Tensor or tf.Variable (or nests of them), got {s!r}."
+                )
+        return out
+
+    def _grad_flat(self, targets: list, src_flat: list, cts: list, unconnected: str) -> list:
+        plan = _Plan(self, targets, self._leaves_of(src_flat), cts)
+        grads = plan.run()
+        result = []
+        for s, g in zip(src_flat, grads):
+            if g is None and unconnected == "zero":
+                g = wrap(jnp.zeros(s.shape.as_list(), s._value.dtype if isinstance(s, Tensor) else s._np_dtype))
+            result.append(g)
+        return result
+
+    def jacobian(
+        self,
+        target: Any,
+        sources: Any,
+        unconnected_gradients: Any = UnconnectedGradients.NONE,
+        parallel_iterations: Any = None,
+        experimental_use_pfor: bool = True,
+    ) -> Any:
+        """tape.jacobian: full Jacobian of ``target`` w.r.t. each source, shape target.shape + source.shape."""
+        self._check_usable("jacobian")
+        unconnected = _unconnected(unconnected_gradients)
+        t = _targets(target)
+        if len(t) != 1:
+            raise ValueError("GradientTape.jacobian: target must be a single tensor.")
+        t = t[0]
+        src_flat, src_tree = _flatten(sources)
+        plan = _Plan(self, [t], self._leaves_of(src_flat), None)
+        jacs = plan.run_jacobian()
+        out = []
+        for s, j in zip(src_flat, jacs):
+            if j is None and unconnected == "zero":
+                j = wrap(jnp.zeros(tuple(t.shape.as_list()) + tuple(s.shape.as_list()), s.dtype._np))
+            out.append(j)
+        self._finish()
+        return jax.tree_util.tree_unflatten(src_tree, out)
+
+    def batch_jacobian(
+        self,
+        target: Any,
+        source: Any,
+        unconnected_gradients: Any = UnconnectedGradients.NONE,
+        parallel_iterations: Any = None,
+        experimental_use_pfor: bool = True,
+    ) -> Any:
+        """tape.batch_jacobian: per-example Jacobians, shape [batch] + target.shape[1:] + source.shape[1:]."""
+        if target.shape.rank is None or target.shape.rank < 1 or source.shape.rank < 1:
+            raise ValueError("GradientTape.batch_jacobian: target and source must have a batch dimension (rank >= 1).")
+        if target.shape[0] != source.shape[0]:
+            raise ValueError(
+                f"GradientTape.batch_jacobian: Need first dimension of target shape ({target.shape}) and source "
+                f"shape ({source.shape}) to match."
+            )
+        full = self.jacobian(target, source, unconnected_gradients=unconnected_gradients)
+        if full is None:
+            return None
+        from .dispatch import run
+
+        return run(_batch_diag, (full,), "tf.GradientTape.batch_jacobian", rank_t=target.shape.rank)
+
+
+def _batch_diag(j: Any, rank_t: int) -> Any:
+    # j: [B, T..., B, S...] -> [B, T..., S...] taking the b == b' diagonal.
+    j = jnp.moveaxis(j, rank_t, 1)  # [B, B, T..., S...]
+    return jnp.diagonal(j, axis1=0, axis2=1).transpose((j.ndim - 2,) + tuple(range(j.ndim - 2)))
+
+
+def _warn_int(s: Any) -> None:
+    _log.warning(
+        "The dtype of the source tensor must be floating (e.g. tf.float32) when calling GradientTape.gradient, "
+        "got %r", s.dtype
+    )
+
+
+def _unconnected(u: Any) -> str:
+    if isinstance(u, UnconnectedGradients):
+        return u.value
+    if u in ("none", "zero"):
+        return u
+    raise ValueError(f"Unknown value for unconnected_gradients: {u!r}; use tf.UnconnectedGradients.NONE or .ZERO.")
+
+
+def _targets(target: Any) -> list:
+    flat, _ = _flatten(target)
+    out = []
+    for t in flat:
+        if _is_variable(t):
+            t = t._last_read()
+        if not isinstance(t, Tensor):
+            from .convert import convert_to_tensor
+
+            t = convert_to_tensor(t)
+        out.append(t)
+    return out
+
+
+def _output_gradients(output_gradients: Any, targets: list) -> list:
+    if output_gradients is None:
+        return [None] * len(targets)
+    flat, _ = _flatten(output_gradients)
+    if len(flat) != len(targets):
+        raise ValueError(
+            f"GradientTape.gradient: got {len(flat)} output_gradients for {len(targets)} targets; pass one per target."
+        )
+    from .convert import convert_to_tensor
+
+    return [None if g is None else convert_to_tensor(g) for g in flat]
+
+
+class _Plan:
+    """The cut subgraph between sources and targets, as a replayable pure function."""
+
+    def __init__(self, tape: GradientTape, targets: list, leaves_per_source: list, cts: list | None):
+        self.tape = tape
+        leaf_pos: dict = {}
+        leaves: list = []
+        owner: list = []  # leaf index -> source index
+        for si, ls in enumerate(leaves_per_source):
+            for t in ls:
+                if id(t) not in leaf_pos:
+                    leaf_pos[id(t)] = len(leaves)
+                    leaves.append(t)
+                    owner.append(si)
+        self.n_sources = len(leaves_per_source)
+        producer = tape._producer
+        const_pos: dict = {}
+        consts: list = []
+        node_pos: dict = {}
+        nodes: list = []
+        wiring: list = []
+        reached: set = set()
+
+        def ref(t: Tensor) -> tuple:
+            i = leaf_pos.get(id(t))
+            if i is not None:
+                reached.add(i)
+                return (0, i)
+            p = producer.get(id(t))
+            if p is not None:
+                node, k = p
+                j = node_pos.get(id(node))
+                if j is None:
+                    j = visit(node)
+                if j >= 0:
+                    return (2, j, k)
+            j = const_pos.get(id(t))
+            if j is None:
+                j = const_pos[id(t)] = len(consts)
+                consts.append(t)
+            return (1, j)
+
+        def visit(node: _Node) -> int:
+            # Iterative post-order would avoid recursion limits; graphs here are shallow enough
+            # for the default limit to be raised instead (see _deep_visit).
+            refs = tuple(ref(t) for t in node.inputs)
+            if all(r[0] == 1 for r in refs):
+                node_pos[id(node)] = -1
+                return -1
+            j = len(nodes)
+            node_pos[id(node)] = j
+            nodes.append(node)
+            wiring.append(refs)
+            return j
+
+        tgt_refs = []
+        kept_targets = []
+        kept_cts = []
+        for i, t in enumerate(targets):
+            r = _deep(ref, t)
+            if r[0] != 1:
+                tgt_refs.append(r)
+                kept_targets.append(t)
+                kept_cts.append(None if cts is None else cts[i])
+        self.leaves, self.owner, self.consts, self.nodes = leaves, owner, consts, nodes
+        self.wiring, self.tgt_refs, self.targets, self.cts = tuple(wiring), tuple(tgt_refs), kept_targets, kept_cts
+        self.reached = reached
+
+    def _key(self, kind: str) -> tuple:
+        avals = tuple((t._value.shape, t._value.dtype) for t in self.leaves) + tuple(
+            (t._value.shape, t._value.dtype) for t in self.consts
+        )
+        ct_key = tuple(c is None for c in self.cts) if self.cts else ()
+        return (kind, tuple(n.fn for n in self.nodes), self.wiring, self.tgt_refs, tuple(self.owner),
+                self.n_sources, avals, ct_key)
+
+    def _replay_fn(self) -> Callable:
+        fns = tuple(n.fn for n in self.nodes)
+        wiring, tgt_refs = self.wiring, self.tgt_refs
+
+        def forward(leaf_vals: tuple, const_vals: tuple) -> tuple:
+            env: list = []
+            for fn, refs in zip(fns, wiring):
+                args = [leaf_vals[r[1]] if r[0] == 0 else const_vals[r[1]] if r[0] == 1 else
+                        _out(env[r[1]], r[2]) for r in refs]
+                env.append(fn(*args))
+            return tuple(leaf_vals[r[1]] if r[0] == 0 else _out(env[r[1]], r[2]) for r in tgt_refs)
+
+        return forward
+
+    def run(self) -> list:
+        """Gradients per source (a Tensor or None), recorded as one node on recording tapes."""
+        if not self.targets or not self.reached:
+            return [None] * self.n_sources
+        nl, nc = len(self.leaves), len(self.consts)
+        reached_sources = sorted({self.owner[i] for i in self.reached})
+        key = self._key("grad")
+        ct_none = tuple(c is None for c in self.cts)
+        entry = _cache.get(key)
+        if entry is None:
+            forward = self._replay_fn()
+            owner = self.owner
+
+            def g(*args: Any) -> tuple:
+                leaf_vals, const_vals, ct_vals = args[:nl], args[nl:nl + nc], args[nl + nc:]
+                outs, pull = jax.vjp(lambda *lv: forward(lv, const_vals), *leaf_vals)
+                cts = tuple(jnp.ones_like(o) if none else c for o, c, none in zip(outs, ct_vals, ct_none))
+                leaf_grads = pull(cts)
+                per_source: dict = {}
+                for i, lg in enumerate(leaf_grads):
+                    s = owner[i]
+                    per_source[s] = lg if s not in per_source else per_source[s] + lg
+                return tuple(per_source[s] for s in reached_sources)
+
+            g.__name__ = "gradient"
+            entry = [g, None, 0]
+            _cache[key] = entry
+            if len(_cache) > _CACHE_SIZE:
+                _cache.popitem(last=False)
+        else:
+            _cache.move_to_end(key)
+        entry[2] += 1
+        if entry[2] >= 2:
+            if entry[1] is None:
+                entry[1] = _jit_counted(entry[0])
+            fn = entry[1]
+        else:
+            stats.eager_replays += 1
+            fn = entry[0]
+        ct_tensors = tuple(_placeholder_ct(t) if c is None else c for t, c in zip(self.targets, self.cts))
+        inputs = tuple(self.leaves) + tuple(self.consts) + ct_tensors
+        from .dispatch import execute
+
+        state.replaying.append(True)
+        try:
+            outs = fn(*[t._value for t in inputs])
+        finally:
+            state.replaying.pop()
+        outs = tuple(map(wrap, outs))
+        if state.recording_tapes:
+            record(fn, inputs, outs)
+        del execute
+        result: list = [None] * self.n_sources
+        for s, o in zip(reached_sources, outs):
+            result[s] = o
+        return result
+
+    def run_jacobian(self) -> list:
+        if not self.targets or not self.reached:
+            return [None] * self.n_sources
+        nl = len(self.leaves)
+        reached_sources = sorted({self.owner[i] for i in self.reached})
+        key = self._key("jac")
+        entry = _cache.get(key)
+        if entry is None:
+            forward = self._replay_fn()
+            owner = self.owner
+
+            def jac(*args: Any) -> tuple:
+                leaf_vals, const_vals = args[:nl], args[nl:]
+                out, pull = jax.vjp(lambda *lv: forward(lv, const_vals)[0], *leaf_vals)
+                n = out.size
+                basis = jnp.eye(n, dtype=out.dtype).reshape((n,) + out.shape)
+                leaf_jacs = jax.vmap(lambda c: pull(c))(basis)
+                per_source: dict = {}
+                for i, lj in enumerate(leaf_jacs):
+                    lj = lj.reshape(out.shape + leaf_vals[i].shape)
+                    s = owner[i]
+                    per_source[s] = lj if s not in per_source else per_source[s] + lj
+                return tuple(per_source[s] for s in reached_sources)
+
+            entry = [jac, None, 0]
+            _cache[key] = entry
+        entry[2] += 1
+        if entry[2] >= 2 and entry[1] is None:
+            entry[1] = _jit_counted(entry[0])
+        fn = entry[1] or entry[0]
+        inputs = tuple(self.leaves) + tuple(self.consts)
+        state.replaying.append(True)
+        try:
+            outs = fn(*[t._value for t in inputs])
+        finally:
+            state.replaying.pop()
+        outs = tuple(map(wrap, outs))
+        if state.recording_tapes:
+            record(fn, inputs, outs)
+        result: list = [None] * self.n_sources
+        for s, o in zip(reached_sources, outs):
+            result[s] = o
+        return result
+
+
+def _placeholder_ct(t: Tensor) -> Tensor:
+    # A cotangent argument that g replaces by ones_like(output); passing the target keeps shapes static.
+    return t
+
+
+def _out(v: Any, k: int) -> Any:
+    return v[k] if type(v) in (tuple, list) else v
+
+
+def _deep(ref: Callable, t: Tensor) -> tuple:
+    import sys
+
+    limit = sys.getrecursionlimit()
+    if limit < 100000:
+        sys.setrecursionlimit(100000)
+    return ref(t)
+
+
+def _jit_counted(g: Callable) -> Callable:
+    def traced(*args: Any) -> tuple:
+        stats.traces += 1
+        return g(*args)
+
+    traced.__name__ = g.__name__
+    return jax.jit(traced)
+
+
+__all__ = ["GradientTape", "UnconnectedGradients", "record", "on_variable_read", "stats"]
+_ = (np, weakref)

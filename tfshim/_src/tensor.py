@@ -1,0 +1,218 @@
+"""tf.Tensor: an immutable wrapper around one ``jax.Array`` (or a tracer while tracing).
+
+Operators and methods are attached by the op table (``ops/methods.py``); this file holds the
+class, its Python protocols (repr, numpy interop, bool/int/float/index/len/iter) and pytree
+registration.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+import numpy as np
+
+from . import dtypes as _dt
+from .tensor_shape import TensorShape
+
+
+class Tensor:
+    """tf.Tensor: an immutable multidimensional array (TF eager tensor).
+
+    Differences from TF: backed by a ``jax.Array``; string tensors are not supported.
+    """
+
+    __slots__ = ("_value", "__weakref__")
+    # Make NumPy binary ops defer to Tensor's reflected operators, as TF's EagerTensor does.
+    __array_priority__ = 100
+
+    def __init__(self, *args, **kwargs):
+        raise TypeError(
+            "tf.Tensor cannot be constructed directly; use tf.constant(value) or tf.convert_to_tensor(value)."
+        )
+
+    # -- properties ---------------------------------------------------------------
+    @property
+    def dtype(self) -> _dt.DType:
+        return _dt._BY_NP[self._value.dtype]
+
+    @property
+    def shape(self) -> TensorShape:
+        return TensorShape(self._value.shape)
+
+    def get_shape(self) -> TensorShape:
+        return TensorShape(self._value.shape)
+
+    @property
+    def ndim(self) -> int:
+        return self._value.ndim
+
+    @property
+    def device(self) -> str:
+        from .device import device_name_of
+
+        return device_name_of(self._value)
+
+    @property
+    def backing_device(self) -> str:
+        return self.device
+
+    @property
+    def name(self) -> str:
+        raise AttributeError("Tensor.name is undefined when eager execution is enabled.")
+
+    @property
+    def value(self) -> jax.Array:
+        """The underlying jax.Array (tfshim extension)."""
+        return self._value
+
+    def numpy(self) -> Any:
+        """Tensor.numpy(): a NumPy copy of the value (a NumPy scalar for rank 0), as TF."""
+        if isinstance(self._value, jax.core.Tracer):
+            raise NotImplementedError(
+                "Tensor.numpy() is only available in eager mode; this tensor is symbolic inside tf.function."
+            )
+        a = np.array(self._value)
+        return a[()] if a.ndim == 0 else a
+
+    def _numpy(self) -> np.ndarray:
+        return np.asarray(self._value)
+
+    def ref(self) -> Reference:
+        """Tensor.ref(): a hashable reference to this tensor."""
+        return Reference(self)
+
+    def experimental_ref(self) -> Reference:
+        return Reference(self)
+
+    def set_shape(self, shape: Any) -> None:
+        if not TensorShape(self._value.shape).is_compatible_with(shape):
+            raise ValueError(f"Tensor's shape {self.shape} is not compatible with supplied shape {TensorShape(shape)}.")
+
+    def cpu(self) -> Tensor:
+        """Tensor.cpu(): a copy of this tensor on the CPU."""
+        from .device import copy_to
+
+        return copy_to(self, "CPU")
+
+    def gpu(self, gpu_index: int = 0) -> Tensor:
+        """Tensor.gpu(): a copy on GPU ``gpu_index``; stays on the CPU where there is no GPU (soft placement)."""
+        from .device import copy_to
+
+        return copy_to(self, "GPU", gpu_index)
+
+    # -- Python protocols -------------------------------------------------------
+    def __repr__(self) -> str:
+        if isinstance(self._value, jax.core.Tracer):
+            return f"<tf.Tensor 'symbolic' shape={self.shape} dtype={self.dtype.name}>"
+        return f"<tf.Tensor: shape={self.shape}, dtype={self.dtype.name}, numpy={_np_repr(self._numpy())}>"
+
+    def __str__(self) -> str:
+        if isinstance(self._value, jax.core.Tracer):
+            return repr(self)
+        return f"tf.Tensor({_np_str(self._numpy())}, shape={self.shape}, dtype={self.dtype.name})"
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        a = np.asarray(self._value)
+        if dtype is not None:
+            a = a.astype(dtype, copy=False)
+        return a
+
+    def __bool__(self) -> bool:
+        return bool(self._numpy())
+
+    def __int__(self) -> int:
+        return int(self._numpy())
+
+    def __float__(self) -> float:
+        return float(self._numpy())
+
+    def __complex__(self) -> complex:
+        return complex(self._numpy())
+
+    def __index__(self) -> int:
+        return self._numpy().__index__()
+
+    def __len__(self) -> int:
+        if self._value.ndim == 0:
+            raise TypeError("Scalar tensor has no `len()`")
+        return self._value.shape[0]
+
+    def __iter__(self):
+        if self._value.ndim == 0:
+            raise TypeError("Cannot iterate over a scalar tensor.")
+        for i in range(self._value.shape[0]):
+            yield self[i]
+
+    def __hash__(self) -> int:
+        raise TypeError("Tensor is unhashable. Instead, use tensor.ref() as the key.")
+
+    def __copy__(self) -> Tensor:
+        return self
+
+    def __deepcopy__(self, memo: Any) -> Tensor:
+        return self
+
+    def __reduce__(self):
+        from .convert import constant
+
+        return (constant, (self.numpy(),))
+
+    def __format__(self, spec: str) -> str:
+        if self._value.ndim == 0 and spec:
+            return format(self._numpy()[()], spec)
+        return str(self) if not spec else format(str(self), spec)
+
+
+def wrap(value: Any) -> Tensor:
+    """Wrap a jax.Array (or tracer) into a Tensor without any checks (internal fast path)."""
+    t = _new(Tensor)
+    t._value = value
+    return t
+
+
+_new = object.__new__
+
+
+class Reference:
+    """The object returned by ``Tensor.ref()`` / ``Variable.ref()``: hashable by identity."""
+
+    __slots__ = ("_obj",)
+
+    def __init__(self, obj: Any):
+        self._obj = obj
+
+    def deref(self) -> Any:
+        return self._obj
+
+    def __hash__(self) -> int:
+        return id(self._obj)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Reference) and other._obj is self._obj
+
+    def __repr__(self) -> str:
+        return f"<Reference wrapping {self._obj!r}>"
+
+
+def _np_repr(a: np.ndarray) -> str:
+    if a.ndim == 0:
+        # NumPy 2 prints scalars as np.float32(1.0); TF shows the bare value.
+        return str(a[()])
+    r = repr(a)
+    return "\n" + r if "\n" in r else r
+
+
+def _np_str(a: np.ndarray) -> str:
+    return str(a if a.ndim else a[()])
+
+
+def _flatten(t: Tensor):
+    return (t._value,), None
+
+
+def _unflatten(aux: Any, children: Any) -> Tensor:
+    return wrap(children[0])
+
+
+jax.tree_util.register_pytree_node(Tensor, _flatten, _unflatten)
