@@ -14,11 +14,13 @@ from tfshim._src import ops as _ops  # noqa: E402,F401  (registers the op table)
 from tfshim._src.api import populate as _populate  # noqa: E402
 from tfshim._src.convert import constant, convert_to_tensor  # noqa: E402
 from tfshim._src.device import device  # noqa: E402
+from tfshim._src.function import function  # noqa: E402
 from tfshim._src.dtypes import (  # noqa: E402
     DType, as_dtype, bfloat16, bool, complex64, complex128, double, float16, float32, float64, half, int8, int16,
     int32, int64, string, uint8, uint16, uint32, uint64,
 )
 from tfshim._src.module import Module  # noqa: E402
+from tfshim._src.custom_gradient import custom_gradient, recompute_grad  # noqa: E402
 from tfshim._src.tape import GradientTape, UnconnectedGradients  # noqa: E402
 from tfshim._src.tensor import Tensor  # noqa: E402
 from tfshim._src.tensor_shape import TensorShape  # noqa: E402
@@ -27,7 +29,7 @@ from tfshim._src.variable import (  # noqa: E402
 )
 
 from tfshim import (  # noqa: E402,F401
-    bitwise, debugging, dtypes, errors, linalg, math, nn, random,
+    autodiff, bitwise, debugging, dtypes, errors, linalg, math, nn, random,
 )
 
 newaxis = None
@@ -38,7 +40,7 @@ def executing_eagerly() -> bool:
     """tf.executing_eagerly(): True outside tf.function tracing."""
     from tfshim._src import state
 
-    return not getattr(state, "tracing", False)
+    return not state.tracing
 
 
 __getattr__ = _populate(globals(), "", {})

@@ -14,3 +14,7 @@ accumulators: list = []
 device_stack: list = []
 # Non-empty while tfshim replays recorded ops under a JAX transformation: nothing records then.
 replaying: list = []
+# Non-empty while tf.function traces a Python function (tf.executing_eagerly() is False then).
+tracing: list = []
+# tf.config.run_functions_eagerly(True) sets this to [True].
+run_functions_eagerly: list = []

@@ -18,12 +18,10 @@ from __future__ import annotations
 import collections
 import enum
 import logging
-import weakref
 from typing import Any, Callable
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 
 from . import state
 from .tensor import Tensor, wrap
@@ -206,7 +204,10 @@ class GradientTape:
             raise RuntimeError(
                 "A non-persistent GradientTape can only be used to compute one set of gradients (or jacobians)"
             )
-        if self._recording and self._persistent:
+        if self._recording and not self._persistent:
+            # As TF: a non-persistent tape stops recording when differentiated inside its context.
+            self._pop()
+        elif self._recording:
             _log.warning(
                 "Calling GradientTape.%s on a persistent tape inside its context is significantly less efficient "
                 "than calling it outside the context (it causes the gradient ops to be recorded on the tape, "
@@ -230,12 +231,29 @@ class GradientTape:
         """tape.gradient: d(sum of targets)/d(sources), returned in the structure of ``sources``."""
         self._check_usable("gradient")
         unconnected = _unconnected(unconnected_gradients)
-        targets = _targets(target)
+        targets = self._targets(target)
         src_flat, src_tree = _flatten(sources)
         cts = _output_gradients(output_gradients, targets)
         grads = self._grad_flat(targets, src_flat, cts, unconnected)
         self._finish()
         return jax.tree_util.tree_unflatten(src_tree, grads)
+
+    def _targets(self, target: Any) -> list:
+        flat, _ = _flatten(target)
+        out = []
+        for t in flat:
+            if _is_variable(t):
+                # A variable as target stands for its current value: a leaf for that variable.
+                v, t = t, wrap(t._value)
+                if v.trainable or id(v) in self._watched_vars:
+                    self._tracked[id(t)] = t
+                    self._var_reads[id(v)].append(t)
+            elif not isinstance(t, Tensor):
+                from .convert import convert_to_tensor
+
+                t = convert_to_tensor(t)
+            out.append(t)
+        return out
 
     def _leaves_of(self, src_flat: list) -> list:
         """For each source, the tracked tensors that stand for it (a variable's reads)."""
@@ -254,14 +272,16 @@ class GradientTape:
                 else:
                     out.append([s] if id(s) in self._tracked else [])
             else:
-                raise ValueError(
+                raise TypeError(
                     f"GradientTape.gradient: sources must be tf.Tensor or tf.Variable (or nests of them), got {s!r}."
                 )
         return out
 
     def _grad_flat(self, targets: list, src_flat: list, cts: list, unconnected: str) -> list:
-        plan = _Plan(self, targets, self._leaves_of(src_flat), cts)
-        grads = plan.run()
+        uniq, where = _unique(src_flat)
+        plan = _Plan(self, targets, self._leaves_of(uniq), cts)
+        per_unique = plan.run()
+        grads = [per_unique[i] for i in where]
         result = []
         for s, g in zip(src_flat, grads):
             if g is None and unconnected == "zero":
@@ -280,13 +300,15 @@ class GradientTape:
         """tape.jacobian: full Jacobian of ``target`` w.r.t. each source, shape target.shape + source.shape."""
         self._check_usable("jacobian")
         unconnected = _unconnected(unconnected_gradients)
-        t = _targets(target)
+        t = self._targets(target)
         if len(t) != 1:
             raise ValueError("GradientTape.jacobian: target must be a single tensor.")
         t = t[0]
         src_flat, src_tree = _flatten(sources)
-        plan = _Plan(self, [t], self._leaves_of(src_flat), None)
+        uniq, where = _unique(src_flat)
+        plan = _Plan(self, [t], self._leaves_of(uniq), None)
         jacs = plan.run_jacobian()
+        jacs = [jacs[i] for i in where]
         out = []
         for s, j in zip(src_flat, jacs):
             if j is None and unconnected == "zero":
@@ -325,6 +347,20 @@ def _batch_diag(j: Any, rank_t: int) -> Any:
     return jnp.diagonal(j, axis1=0, axis2=1).transpose((j.ndim - 2,) + tuple(range(j.ndim - 2)))
 
 
+def _unique(items: list) -> tuple[list, list]:
+    """Distinct objects (by identity) and, per item, its index among them."""
+    pos: dict = {}
+    uniq: list = []
+    where = []
+    for x in items:
+        i = pos.get(id(x))
+        if i is None:
+            i = pos[id(x)] = len(uniq)
+            uniq.append(x)
+        where.append(i)
+    return uniq, where
+
+
 def _warn_int(s: Any) -> None:
     _log.warning(
         "The dtype of the source tensor must be floating (e.g. tf.float32) when calling GradientTape.gradient, "
@@ -338,20 +374,6 @@ def _unconnected(u: Any) -> str:
     if u in ("none", "zero"):
         return u
     raise ValueError(f"Unknown value for unconnected_gradients: {u!r}; use tf.UnconnectedGradients.NONE or .ZERO.")
-
-
-def _targets(target: Any) -> list:
-    flat, _ = _flatten(target)
-    out = []
-    for t in flat:
-        if _is_variable(t):
-            t = t._last_read()
-        if not isinstance(t, Tensor):
-            from .convert import convert_to_tensor
-
-            t = convert_to_tensor(t)
-        out.append(t)
-    return out
 
 
 def _output_gradients(output_gradients: Any, targets: list) -> list:
@@ -383,9 +405,10 @@ class _Plan:
                     owner.append(si)
         self.n_sources = len(leaves_per_source)
         producer = tape._producer
+        order = _topo_nodes(targets, leaf_pos, producer)
         const_pos: dict = {}
         consts: list = []
-        node_pos: dict = {}
+        node_pos: dict = {}  # id(node) -> position among kept nodes, or -1 if all its inputs are constant
         nodes: list = []
         wiring: list = []
         reached: set = set()
@@ -397,40 +420,34 @@ class _Plan:
                 return (0, i)
             p = producer.get(id(t))
             if p is not None:
-                node, k = p
-                j = node_pos.get(id(node))
-                if j is None:
-                    j = visit(node)
+                j = node_pos.get(id(p[0]), -1)
                 if j >= 0:
-                    return (2, j, k)
+                    return (2, j, p[1])
             j = const_pos.get(id(t))
             if j is None:
                 j = const_pos[id(t)] = len(consts)
                 consts.append(t)
             return (1, j)
 
-        def visit(node: _Node) -> int:
-            # Iterative post-order would avoid recursion limits; graphs here are shallow enough
-            # for the default limit to be raised instead (see _deep_visit).
+        for node in order:
             refs = tuple(ref(t) for t in node.inputs)
             if all(r[0] == 1 for r in refs):
                 node_pos[id(node)] = -1
-                return -1
-            j = len(nodes)
-            node_pos[id(node)] = j
+                continue
+            node_pos[id(node)] = len(nodes)
             nodes.append(node)
             wiring.append(refs)
-            return j
 
         tgt_refs = []
         kept_targets = []
         kept_cts = []
         for i, t in enumerate(targets):
-            r = _deep(ref, t)
+            r = ref(t)
             if r[0] != 1:
                 tgt_refs.append(r)
                 kept_targets.append(t)
                 kept_cts.append(None if cts is None else cts[i])
+        # Constants only referenced by the unkept part are dropped from the argument list.
         self.leaves, self.owner, self.consts, self.nodes = leaves, owner, consts, nodes
         self.wiring, self.tgt_refs, self.targets, self.cts = tuple(wiring), tuple(tgt_refs), kept_targets, kept_cts
         self.reached = reached
@@ -498,17 +515,9 @@ class _Plan:
             fn = entry[0]
         ct_tensors = tuple(_placeholder_ct(t) if c is None else c for t, c in zip(self.targets, self.cts))
         inputs = tuple(self.leaves) + tuple(self.consts) + ct_tensors
-        from .dispatch import execute
-
-        state.replaying.append(True)
-        try:
-            outs = fn(*[t._value for t in inputs])
-        finally:
-            state.replaying.pop()
-        outs = tuple(map(wrap, outs))
-        if state.recording_tapes:
+        outs = _call_replay(fn, inputs)
+        if state.recording_tapes or state.accumulators:
             record(fn, inputs, outs)
-        del execute
         result: list = [None] * self.n_sources
         for s, o in zip(reached_sources, outs):
             result[s] = o
@@ -545,18 +554,25 @@ class _Plan:
             entry[1] = _jit_counted(entry[0])
         fn = entry[1] or entry[0]
         inputs = tuple(self.leaves) + tuple(self.consts)
-        state.replaying.append(True)
-        try:
-            outs = fn(*[t._value for t in inputs])
-        finally:
-            state.replaying.pop()
-        outs = tuple(map(wrap, outs))
-        if state.recording_tapes:
+        outs = _call_replay(fn, inputs)
+        if state.recording_tapes or state.accumulators:
             record(fn, inputs, outs)
         result: list = [None] * self.n_sources
         for s, o in zip(reached_sources, outs):
             result[s] = o
         return result
+
+
+def _call_replay(fn: Callable, inputs: tuple) -> tuple:
+    """Run a gradient replay with recording off; user errors surface without JAX's internal chain."""
+    state.replaying.append(True)
+    try:
+        outs = fn(*[t._value for t in inputs])
+    except Exception as e:  # noqa: BLE001 - re-raised unchanged, minus JAX's transformation context
+        raise e.with_traceback(e.__traceback__) from None
+    finally:
+        state.replaying.pop()
+    return tuple(map(wrap, outs))
 
 
 def _placeholder_ct(t: Tensor) -> Tensor:
@@ -568,13 +584,33 @@ def _out(v: Any, k: int) -> Any:
     return v[k] if type(v) in (tuple, list) else v
 
 
-def _deep(ref: Callable, t: Tensor) -> tuple:
-    import sys
-
-    limit = sys.getrecursionlimit()
-    if limit < 100000:
-        sys.setrecursionlimit(100000)
-    return ref(t)
+def _topo_nodes(targets: list, leaf_pos: dict, producer: dict) -> list:
+    """Nodes that produce the targets, stopping at leaves, in topological (post-)order."""
+    order: list = []
+    seen: set = set()
+    for t in targets:
+        if id(t) in leaf_pos:
+            continue
+        p = producer.get(id(t))
+        if p is None or id(p[0]) in seen:
+            continue
+        stack = [(p[0], False)]
+        while stack:
+            node, expanded = stack.pop()
+            if expanded:
+                order.append(node)
+                continue
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            stack.append((node, True))
+            for inp in node.inputs:
+                if id(inp) in leaf_pos:
+                    continue
+                q = producer.get(id(inp))
+                if q is not None and id(q[0]) not in seen:
+                    stack.append((q[0], False))
+    return order
 
 
 def _jit_counted(g: Callable) -> Callable:
@@ -587,4 +623,3 @@ def _jit_counted(g: Callable) -> Callable:
 
 
 __all__ = ["GradientTape", "UnconnectedGradients", "record", "on_variable_read", "stats"]
-_ = (np, weakref)

@@ -69,8 +69,9 @@ class Tensor:
     def numpy(self) -> Any:
         """Tensor.numpy(): a NumPy copy of the value (a NumPy scalar for rank 0), as TF."""
         if isinstance(self._value, jax.core.Tracer):
-            raise NotImplementedError(
-                "Tensor.numpy() is only available in eager mode; this tensor is symbolic inside tf.function."
+            raise AttributeError(
+                "'SymbolicTensor' object has no attribute 'numpy' (tfshim: this tensor is symbolic inside "
+                "tf.function; return it from the function, or use tf.print to see its value)"
             )
         a = np.array(self._value)
         return a[()] if a.ndim == 0 else a

@@ -100,11 +100,17 @@ class Variable:
         self._constraint = constraint
         self._aggregation = aggregation
         self._synchronization = synchronization
+        if state.tracing:
+            from .function import on_variable_created_in_trace
+
+            on_variable_created_in_trace(self)
         for hook in _creation_hooks:
             hook(self)
 
     # -- reading ----------------------------------------------------------------
     def _read(self) -> Tensor:
+        if state.tracing and not isinstance(self._value, jax.core.Tracer):
+            _lift(self)
         t = wrap(self._value)
         if state.recording_tapes or state.accumulators:
             on_variable_read(self, t)
@@ -212,6 +218,8 @@ class Variable:
         return t
 
     def _set(self, t: Tensor, read_value: bool) -> Any:
+        if state.tracing and not isinstance(self._value, jax.core.Tracer):
+            _lift(self)
         self._value = t._value
         if state.accumulators:
             from .forward import on_variable_assign
@@ -294,6 +302,13 @@ class Variable:
 
     def __reduce__(self):
         return (_rebuild, (self.numpy(), self._trainable, self._name.split(":")[0]))
+
+
+def _lift(var: Variable) -> None:
+    """A variable not yet lifted into the function being traced: tf.function retraces with it."""
+    from .function import LiftVariable
+
+    raise LiftVariable(var)
 
 
 def _rebuild(value: Any, trainable: bool, name: str) -> Variable:

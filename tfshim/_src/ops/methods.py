@@ -10,7 +10,10 @@ from .table import ROWS
 
 
 def _method(fn):
+    # TF's operator wrapper converts the right operand first (reading a variable there first).
     def m(self, other):
+        if not isinstance(other, Tensor) and hasattr(type(other), "__tf_tensor__"):
+            other = type(other).__tf_tensor__(other)
         return fn(self, other)
 
     return m

@@ -1,0 +1,395 @@
+"""tf.function on jax.jit: trace the Python function once per input signature, with every
+Variable it reads or assigns lifted into explicit inputs/outputs of a pure function.
+
+Tracing runs the Python function on Tensors holding JAX tracers. Variables are found by walking
+the arguments, the bound instance, closures and referenced globals (tf.Module / Keras objects,
+lists, dicts); a variable read during the trace that was not lifted aborts the trace, is added to
+the lifted set, and the trace restarts (Python side effects before that read then run again).
+A variable created during a trace makes that call run eagerly once (TF allows creation only on
+the first call); a later trace that creates one raises TF's ValueError.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import logging
+import weakref
+from typing import Any, Callable
+
+import jax
+
+from . import state
+from .tape import record
+from .tensor import Tensor, wrap
+
+_log = logging.getLogger("tfshim")
+
+
+class LiftVariable(Exception):  # noqa: N818 - internal control flow, never reaches users
+    """Raised inside a trace when a variable that was not lifted is read or assigned."""
+
+    def __init__(self, var: Any):
+        super().__init__("internal: variable must be lifted")
+        self.var = var
+
+
+class _CreatedVariable(Exception):  # noqa: N818
+    """Raised inside a trace when the traced function creates a tf.Variable."""
+
+
+def on_variable_created_in_trace(var: Any) -> None:
+    raise _CreatedVariable()
+
+
+def _is_var(x: Any) -> bool:
+    return getattr(x, "_tfshim_variable", False)
+
+
+def _flatten(x: Any) -> tuple[list, Any]:
+    return jax.tree_util.tree_flatten(x, is_leaf=lambda v: isinstance(v, Tensor) or _is_var(v))
+
+
+def _collect_variables(objs: list, out: dict, depth: int = 0, seen: set | None = None) -> None:
+    """Variables reachable from ``objs`` through Modules, containers and object attributes."""
+    seen = set() if seen is None else seen
+    for o in objs:
+        if o is None or isinstance(o, (Tensor, str, bytes, int, float, bool, type)) or id(o) in seen:
+            continue
+        seen.add(id(o))
+        if _is_var(o):
+            out.setdefault(id(o), o)
+        elif isinstance(o, dict):
+            _collect_variables(list(o.values()), out, depth, seen)
+        elif isinstance(o, (list, tuple, set)):
+            _collect_variables(list(o), out, depth, seen)
+        elif depth < 6 and hasattr(o, "__dict__") and not inspect.ismodule(o) and not callable(o):
+            _collect_variables(list(vars(o).values()), out, depth + 1, seen)
+        elif depth < 6 and hasattr(o, "__dict__") and type(o).__module__.startswith("tfshim") and not inspect.ismodule(o):
+            _collect_variables(list(vars(o).values()), out, depth + 1, seen)
+
+
+def _candidates(fn: Callable, instance: Any, args: tuple, kwargs: dict) -> dict:
+    roots: list = [instance, args, kwargs]
+    code = getattr(fn, "__code__", None)
+    if code is not None:
+        closure = getattr(fn, "__closure__", None) or ()
+        for cell in closure:
+            try:
+                roots.append(cell.cell_contents)
+            except ValueError:
+                pass
+        g = getattr(fn, "__globals__", {})
+        roots.extend(g[n] for n in code.co_names if n in g and not inspect.ismodule(g[n]))
+    out: dict = {}
+    _collect_variables(roots, out)
+    return out
+
+
+def _leaf_key(x: Any) -> Any:
+    if isinstance(x, Tensor):
+        v = x._value
+        return ("T", v.shape, v.dtype)
+    if _is_var(x):
+        return ("V", id(x))
+    try:
+        hash(x)
+        return ("P", type(x), x)
+    except TypeError:
+        return ("O", id(x))
+
+
+class ConcreteFunction:
+    """One trace of a tf.function: a jitted pure function of (variable values, tensor arguments)."""
+
+    def __init__(self, owner: Function, args: tuple, kwargs: dict):
+        self._owner = owner
+        self.structured_input_signature = (args, kwargs)
+        self._trace(args, kwargs)
+
+    def _trace(self, args: tuple, kwargs: dict) -> None:
+        owner = self._owner
+        flat, tree = _flatten((args, kwargs))
+        tensor_pos = [i for i, x in enumerate(flat) if isinstance(x, Tensor)]
+        lifted = owner._lifted  # id -> variable, shared by the function's traces
+        arg_var_ids = {id(x) for x in flat if _is_var(x)}
+        for x in flat:
+            if _is_var(x):
+                lifted.setdefault(id(x), x)
+        fn = owner._python_function
+        out_info: dict = {}
+
+        while True:
+            variables = list(lifted.values())
+
+            def pure(var_vals: list, arg_vals: list, variables: list = variables) -> tuple:
+                saved = [v._value for v in variables]
+                state.tracing.append(True)
+                try:
+                    for v, x in zip(variables, var_vals):
+                        v._value = x
+                    leaves = list(flat)
+                    for i, x in zip(tensor_pos, arg_vals):
+                        leaves[i] = wrap(x)
+                    a, k = jax.tree_util.tree_unflatten(tree, leaves)
+                    result = fn(*a, **k)
+                    out_flat, out_tree = _flatten(result)
+                    is_t = [isinstance(o, Tensor) or _is_var(o) for o in out_flat]
+                    out_vals = [(o._value if isinstance(o, Tensor) else o._value) for o, t in zip(out_flat, is_t) if t]
+                    changed = [j for j, (v, x) in enumerate(zip(variables, var_vals)) if v._value is not x]
+                    new_vals = [variables[j]._value for j in changed]
+                    out_info.update(tree=out_tree, is_t=is_t, static=[o for o, t in zip(out_flat, is_t) if not t],
+                                    changed=changed)
+                    return out_vals, new_vals
+                finally:
+                    for v, x in zip(variables, saved):
+                        v._value = x
+                    state.tracing.pop()
+
+            jitted = jax.jit(pure)
+            arg_vals = [flat[i]._value for i in tensor_pos]
+            var_vals = [v._value for v in variables]
+            try:
+                lowered = jitted.trace(var_vals, arg_vals)
+            except LiftVariable as e:
+                if id(e.var) in lifted:  # pragma: no cover - defensive
+                    raise
+                lifted[id(e.var)] = e.var
+                continue
+            break
+        self._variables = variables
+        self._jitted = jitted
+        self._lowered = lowered
+        self._tensor_pos = tensor_pos
+        self._out = dict(out_info)
+        self._arg_var_ids = arg_var_ids
+        n_args = len(tensor_pos)
+        self._n_args = n_args
+
+        def diff_fn(*vals: Any, _j: Callable = jitted, _n: int = n_args) -> tuple:
+            return tuple(_j(list(vals[_n:]), list(vals[:_n]))[0])
+
+        self._diff_fn = diff_fn
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._call_flat(*_flatten((args, kwargs)))
+
+    def _call_flat(self, flat: list, tree: Any = None) -> Any:
+        arg_tensors = [flat[i] for i in self._tensor_pos]
+        variables = self._variables
+        recording = state.recording_tapes or state.accumulators
+        if recording:
+            reads = [v._read() for v in variables]
+            var_vals = [t._value for t in reads]
+        else:
+            var_vals = [v._value for v in variables]
+        out_vals, new_vals = self._jitted(var_vals, [t._value for t in arg_tensors])
+        for j, x in zip(self._out["changed"], new_vals):
+            variables[j]._value = x
+        outs = [wrap(x) for x in out_vals]
+        if recording and outs:
+            record(self._diff_fn, tuple(arg_tensors) + tuple(reads), tuple(outs))
+        it_t, it_s = iter(outs), iter(self._out["static"])
+        leaves = [next(it_t) if t else next(it_s) for t in self._out["is_t"]]
+        return jax.tree_util.tree_unflatten(self._out["tree"], leaves)
+
+    @property
+    def variables(self) -> tuple:
+        return tuple(self._variables)
+
+    @property
+    def trainable_variables(self) -> tuple:
+        return tuple(v for v in self._variables if v.trainable)
+
+    @property
+    def graph(self) -> Any:
+        """The traced program (a ``jax.stages.Traced``); ``.jaxpr`` shows it."""
+        return self._lowered
+
+
+class Function:
+    """tf.function: a Python function compiled with jax.jit per input signature (TF's retracing rules)."""
+
+    def __init__(self, python_function: Callable, input_signature: Any = None, jit_compile: Any = None,
+                 reduce_retracing: bool = False, name: str | None = None, autograph: bool = True,
+                 experimental_follow_type_hints: Any = None, **unused: Any):
+        self._python_function = python_function
+        self._input_signature = None if input_signature is None else list(input_signature)
+        self._jit_compile = jit_compile
+        self._reduce_retracing = reduce_retracing
+        self._name = name or getattr(python_function, "__name__", "function")
+        self._cache: dict = {}
+        self._lifted: dict = {}
+        self._tracing_count = 0
+        self._created_on_first_call = False
+        self._called = False
+        self._eager_reason: str | None = None
+        self._instances: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        functools.update_wrapper(self, python_function)
+
+    @property
+    def python_function(self) -> Callable:
+        return self._python_function
+
+    @property
+    def input_signature(self) -> Any:
+        return self._input_signature
+
+    @property
+    def function_spec(self) -> Any:
+        return inspect.signature(self._python_function)
+
+    def __get__(self, instance: Any, owner: Any = None) -> Any:
+        if instance is None:
+            return self
+        try:
+            bound = self._instances.get(instance)
+        except TypeError:
+            bound = None
+        if bound is None:
+            bound = Function(functools.partial(self._python_function, instance), self._input_signature,
+                             self._jit_compile, self._reduce_retracing, self._name)
+            bound._bound_instance = instance
+            try:
+                self._instances[instance] = bound
+            except TypeError:
+                pass
+        return bound
+
+    def experimental_get_tracing_count(self) -> int:
+        return self._tracing_count
+
+    def _signature_args(self, args: tuple, kwargs: dict) -> tuple:
+        if self._input_signature is None:
+            return args, kwargs
+        from .convert import convert_to_tensor
+
+        if kwargs:
+            names = list(inspect.signature(self._python_function).parameters)
+            args = tuple(args) + tuple(kwargs.pop(n) for n in names[len(args):] if n in kwargs)
+        if len(args) != len(self._input_signature):
+            raise TypeError(
+                f"tf.function {self._name}: called with {len(args)} arguments but its input_signature has "
+                f"{len(self._input_signature)}; pass exactly the arguments the signature describes."
+            )
+        out = []
+        for a, spec in zip(args, self._input_signature):
+            t = convert_to_tensor(a, dtype=getattr(spec, "dtype", None)) if not isinstance(a, Tensor) else a
+            shape = getattr(spec, "shape", None)
+            if shape is not None and not shape.is_compatible_with(t.shape):
+                raise TypeError(
+                    f"tf.function {self._name}: argument of shape {t.shape} does not match the input_signature "
+                    f"{spec}; pass a tensor of a compatible shape."
+                )
+            if getattr(spec, "dtype", None) is not None and t.dtype != spec.dtype:
+                raise TypeError(
+                    f"tf.function {self._name}: argument of dtype {t.dtype.name} does not match the input_signature "
+                    f"{spec}."
+                )
+            out.append(t)
+        return tuple(out), {}
+
+    def _key(self, flat: list, tree: Any) -> tuple:
+        if self._input_signature is not None:
+            return (tree, tuple(("T", x._value.shape, x._value.dtype) if isinstance(x, Tensor) else _leaf_key(x)
+                                for x in flat))
+        return (tree, tuple(_leaf_key(x) for x in flat))
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if state.run_functions_eagerly or self._eager_reason is not None:
+            return self._python_function(*args, **kwargs)
+        args, kwargs = self._signature_args(args, kwargs)
+        flat, tree = _flatten((args, kwargs))
+        key = self._key(flat, tree)
+        conc = self._cache.get(key)
+        if conc is None:
+            conc = self._new_trace(key, args, kwargs)
+            if conc is None:  # ran eagerly (variables created, or Python control flow on tensors)
+                return self._eager_result
+        self._called = True
+        return conc._call_flat(flat, tree)
+
+    def _new_trace(self, key: tuple, args: tuple, kwargs: dict) -> ConcreteFunction | None:
+        if not self._lifted:
+            inst = getattr(self, "_bound_instance", None)
+            self._lifted.update(_candidates(self._python_function, inst, args, kwargs))
+            if isinstance(self._python_function, functools.partial):
+                self._lifted.update(_candidates(self._python_function.func, inst, args, kwargs))
+        try:
+            conc = ConcreteFunction(self, args, kwargs)
+        except _CreatedVariable:
+            if self._called or self._created_on_first_call:
+                raise ValueError(
+                    "tf.function only supports singleton tf.Variables created on the first call. Make sure the "
+                    "tf.Variable is only created once or created outside tf.function."
+                ) from None
+            # First call creates variables: run it eagerly (as TF's first trace initialises them).
+            self._created_on_first_call = True
+            self._called = True
+            self._eager_result = self._python_function(*args, **kwargs)
+            return None
+        except (jax.errors.ConcretizationTypeError, jax.errors.TracerBoolConversionError,
+                jax.errors.TracerIntegerConversionError, jax.errors.TracerArrayConversionError) as e:
+            self._eager_reason = type(e).__name__
+            _log.warning(
+                "tf.function %s uses Python control flow or conversions on tensor values (%s), which tfshim "
+                "cannot compile; running it eagerly instead. Use tf.cond / tf.while_loop to compile it.",
+                self._name, type(e).__name__,
+            )
+            self._eager_result = self._python_function(*args, **kwargs)
+            return None
+        self._tracing_count += 1
+        self._cache[key] = conc
+        if self._tracing_count == 6:
+            _log.warning(
+                "5 out of the last 5 calls to %s triggered tf.function retracing. Tracing is expensive; pass "
+                "tensors rather than Python values, or use input_signature / reduce_retracing=True.", self._name
+            )
+        return conc
+
+    def get_concrete_function(self, *args: Any, **kwargs: Any) -> ConcreteFunction:
+        """tf.function.get_concrete_function: the trace for these arguments (TensorSpecs allowed)."""
+        from .convert import constant
+
+        def spec_to_tensor(x: Any) -> Any:
+            if type(x).__name__ == "TensorSpec":
+                shape = [1 if d is None else d for d in x.shape.as_list()]
+                import numpy as np
+
+                return constant(np.zeros(shape, x.dtype._np))
+            return x
+
+        if not args and not kwargs and self._input_signature is not None:
+            args = tuple(self._input_signature)
+        args = jax.tree_util.tree_map(spec_to_tensor, args, is_leaf=lambda v: type(v).__name__ == "TensorSpec")
+        kwargs = jax.tree_util.tree_map(spec_to_tensor, kwargs, is_leaf=lambda v: type(v).__name__ == "TensorSpec")
+        args, kwargs = self._signature_args(args, kwargs)
+        flat, tree = _flatten((args, kwargs))
+        key = self._key(flat, tree)
+        conc = self._cache.get(key)
+        if conc is None:
+            conc = self._new_trace(key, args, kwargs)
+            if conc is None:
+                conc = self._new_trace(key, args, kwargs)
+        return conc
+
+    def __repr__(self) -> str:
+        return f"<tfshim.function {self._name}>"
+
+
+def function(func: Callable | None = None, input_signature: Any = None, autograph: bool = True,
+             jit_compile: Any = None, reduce_retracing: bool = False, experimental_implements: Any = None,
+             experimental_autograph_options: Any = None, experimental_attributes: Any = None,
+             experimental_relax_shapes: Any = None, experimental_compile: Any = None,
+             experimental_follow_type_hints: Any = None) -> Any:
+    """tf.function: compile ``func`` with jax.jit per input signature, lifting variables it uses.
+
+    Differences from TF: Python ``if``/``while`` on tensor values are not converted (no AutoGraph);
+    such a function runs eagerly with a warning. ``input_signature`` with None dims compiles once per
+    concrete shape (tracing count stays one, as in TF).
+    """
+    def deco(f: Callable) -> Function:
+        return Function(f, input_signature=input_signature, jit_compile=jit_compile,
+                        reduce_retracing=reduce_retracing or bool(experimental_relax_shapes))
+
+    return deco if func is None else deco(func)

@@ -1,0 +1,1 @@
+"""Private implementation of tf.keras (see tfshim/keras for the public namespace)."""
