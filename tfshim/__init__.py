@@ -20,16 +20,20 @@ from tfshim._src.dtypes import (  # noqa: E402
     int32, int64, string, uint8, uint16, uint32, uint64,
 )
 from tfshim._src.module import Module  # noqa: E402
+from tfshim._src.control_flow import (  # noqa: E402
+    case, cond, foldl, foldr, map_fn, scan, switch_case, vectorized_map, while_loop,
+)
 from tfshim._src.custom_gradient import custom_gradient, recompute_grad  # noqa: E402
 from tfshim._src.tape import GradientTape, UnconnectedGradients  # noqa: E402
 from tfshim._src.tensor import Tensor  # noqa: E402
 from tfshim._src.tensor_shape import TensorShape  # noqa: E402
+from tfshim._src.tensor_spec import TensorSpec  # noqa: E402
 from tfshim._src.variable import (  # noqa: E402
     Variable, VariableAggregation, VariableSynchronization, name_scope,
 )
 
 from tfshim import (  # noqa: E402,F401
-    autodiff, bitwise, debugging, dtypes, errors, linalg, math, nn, random,
+    autodiff, bitwise, data, debugging, dtypes, errors, linalg, math, nn, random,
 )
 
 newaxis = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import re
 from typing import Any, Iterator
@@ -27,7 +28,9 @@ def resolve(spec: Any) -> Any:
     if spec is None or spec == "":
         return None
     if not isinstance(spec, str):
-        raise TypeError(f"tf.device expects a device name string such as '/cpu:0' or 'GPU:0', got {spec!r}.")
+        raise ValueError(
+            f"tf.device: Expecting a string device name. Got {type(spec)}({spec!r}); use e.g. '/cpu:0' or 'GPU:0'."
+        )
     s = spec.strip()
     m = _SPEC.match(s) if s else None
     if m is None or (m.group("kind") is None and m.group("idx") is None and not s.startswith("/job")):
@@ -80,13 +83,50 @@ def device_name_of(value: Any) -> str:
 
 
 def copy_to(t: Any, kind: str, index: int = 0) -> Any:
+    """Tensor.cpu()/.gpu(): an explicit copy; as in TF there is no soft placement here (RuntimeError)."""
     from .tensor import wrap
 
-    d = resolve(f"/{kind}:{index}")
-    return wrap(jax.device_put(t._value, d))
+    devs = _devices(kind)
+    if index >= len(devs):
+        raise RuntimeError(f"{kind}:{index} unknown device.")
+    return wrap(jax.device_put(t._value, devs[index]))
+
+
+# -- tf.config device listing ------------------------------------------------------------
+PhysicalDevice = collections.namedtuple("PhysicalDevice", ["name", "device_type"])
+PhysicalDevice.__doc__ = "tf.config.PhysicalDevice(name, device_type): a device found on this machine."
+LogicalDevice = collections.namedtuple("LogicalDevice", ["name", "device_type"])
+LogicalDevice.__doc__ = "tf.config.LogicalDevice(name, device_type): a device ops can be placed on."
+
+
+def _kinds() -> list:
+    """(TF device type, jax devices) for each kind present: CPU first (one, as TF shows), then GPU, TPU."""
+    out = [("CPU", _devices("cpu")[:1])]
+    for kind in ("GPU", "TPU"):
+        devs = _devices(kind)
+        if devs:
+            out.append((kind, devs))
+    return out
+
+
+def list_physical_devices(device_type: Any = None) -> list:
+    """tf.config.list_physical_devices: PhysicalDevice('/physical_device:CPU:0', 'CPU'), then GPUs/TPUs."""
+    want = device_type  # case-sensitive, as TF ('cpu' matches nothing)
+    return [PhysicalDevice(f"/physical_device:{k}:{i}", k) for k, devs in _kinds() if want in (None, k)
+            for i in range(len(devs))]
+
+
+def list_logical_devices(device_type: Any = None) -> list:
+    """tf.config.list_logical_devices: LogicalDevice('/device:CPU:0', 'CPU'), then GPUs/TPUs."""
+    want = device_type
+    return [LogicalDevice(f"/device:{k}:{i}", k) for k, devs in _kinds() if want in (None, k) for i in range(len(devs))]
 
 
 def put(array: Any) -> Any:
     """Put a NumPy array onto the current device (JAX's default when no tf.device is active)."""
     d = current()
+    if state.tracing:
+        # Constants made while tf.function traces stay concrete (usable as static shapes, loop bounds).
+        with jax.ensure_compile_time_eval():
+            return jax.device_put(array, d) if d is not None else jax.device_put(array)
     return jax.device_put(array, d) if d is not None else jax.device_put(array)

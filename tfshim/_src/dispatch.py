@@ -78,3 +78,11 @@ def _describe(t: Any) -> str:
 def invalid(op_name: str, message: str) -> errors.InvalidArgumentError:
     """An InvalidArgumentError whose message names the tf function."""
     return errors.InvalidArgumentError(None, None, f"{op_name}: {message}")
+
+
+def strip_jax_notes(e: BaseException) -> BaseException:
+    """Remove JAX's traceback-filtering note from a user's exception raised inside a trace."""
+    notes = getattr(e, "__notes__", None)
+    if notes:
+        e.__notes__ = [n for n in notes if "JAX" not in n]
+    return e

@@ -65,7 +65,9 @@ def _collect_variables(objs: list, out: dict, depth: int = 0, seen: set | None =
             _collect_variables(list(o), out, depth, seen)
         elif depth < 6 and hasattr(o, "__dict__") and not inspect.ismodule(o) and not callable(o):
             _collect_variables(list(vars(o).values()), out, depth + 1, seen)
-        elif depth < 6 and hasattr(o, "__dict__") and type(o).__module__.startswith("tfshim") and not inspect.ismodule(o):
+        elif (
+            depth < 6 and hasattr(o, "__dict__") and type(o).__module__.startswith("tfshim") and not inspect.ismodule(o)
+        ):
             _collect_variables(list(vars(o).values()), out, depth + 1, seen)
 
 
@@ -138,8 +140,9 @@ class ConcreteFunction:
                     out_vals = [(o._value if isinstance(o, Tensor) else o._value) for o, t in zip(out_flat, is_t) if t]
                     changed = [j for j, (v, x) in enumerate(zip(variables, var_vals)) if v._value is not x]
                     new_vals = [variables[j]._value for j in changed]
-                    out_info.update(tree=out_tree, is_t=is_t, static=[o for o, t in zip(out_flat, is_t) if not t],
-                                    changed=changed)
+                    out_info.update(
+                        tree=out_tree, is_t=is_t, static=[o for o, t in zip(out_flat, is_t) if not t], changed=changed
+                    )
                     return out_vals, new_vals
                 finally:
                     for v, x in zip(variables, saved):
@@ -210,9 +213,17 @@ class ConcreteFunction:
 class Function:
     """tf.function: a Python function compiled with jax.jit per input signature (TF's retracing rules)."""
 
-    def __init__(self, python_function: Callable, input_signature: Any = None, jit_compile: Any = None,
-                 reduce_retracing: bool = False, name: str | None = None, autograph: bool = True,
-                 experimental_follow_type_hints: Any = None, **unused: Any):
+    def __init__(
+        self,
+        python_function: Callable,
+        input_signature: Any = None,
+        jit_compile: Any = None,
+        reduce_retracing: bool = False,
+        name: str | None = None,
+        autograph: bool = True,
+        experimental_follow_type_hints: Any = None,
+        **unused: Any,
+    ):
         self._python_function = python_function
         self._input_signature = None if input_signature is None else list(input_signature)
         self._jit_compile = jit_compile
@@ -247,8 +258,13 @@ class Function:
         except TypeError:
             bound = None
         if bound is None:
-            bound = Function(functools.partial(self._python_function, instance), self._input_signature,
-                             self._jit_compile, self._reduce_retracing, self._name)
+            bound = Function(
+                functools.partial(self._python_function, instance),
+                self._input_signature,
+                self._jit_compile,
+                self._reduce_retracing,
+                self._name,
+            )
             bound._bound_instance = instance
             try:
                 self._instances[instance] = bound
@@ -266,7 +282,7 @@ class Function:
 
         if kwargs:
             names = list(inspect.signature(self._python_function).parameters)
-            args = tuple(args) + tuple(kwargs.pop(n) for n in names[len(args):] if n in kwargs)
+            args = tuple(args) + tuple(kwargs.pop(n) for n in names[len(args) :] if n in kwargs)
         if len(args) != len(self._input_signature):
             raise TypeError(
                 f"tf.function {self._name}: called with {len(args)} arguments but its input_signature has "
@@ -291,8 +307,10 @@ class Function:
 
     def _key(self, flat: list, tree: Any) -> tuple:
         if self._input_signature is not None:
-            return (tree, tuple(("T", x._value.shape, x._value.dtype) if isinstance(x, Tensor) else _leaf_key(x)
-                                for x in flat))
+            return (
+                tree,
+                tuple(("T", x._value.shape, x._value.dtype) if isinstance(x, Tensor) else _leaf_key(x) for x in flat),
+            )
         return (tree, tuple(_leaf_key(x) for x in flat))
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -316,7 +334,13 @@ class Function:
             if isinstance(self._python_function, functools.partial):
                 self._lifted.update(_candidates(self._python_function.func, inst, args, kwargs))
         try:
-            conc = ConcreteFunction(self, args, kwargs)
+            try:
+                conc = ConcreteFunction(self, args, kwargs)
+            except Exception as e:
+                from .dispatch import strip_jax_notes
+
+                strip_jax_notes(e)
+                raise
         except _CreatedVariable:
             if self._called or self._created_on_first_call:
                 raise ValueError(
@@ -328,13 +352,18 @@ class Function:
             self._called = True
             self._eager_result = self._python_function(*args, **kwargs)
             return None
-        except (jax.errors.ConcretizationTypeError, jax.errors.TracerBoolConversionError,
-                jax.errors.TracerIntegerConversionError, jax.errors.TracerArrayConversionError) as e:
+        except (
+            jax.errors.ConcretizationTypeError,
+            jax.errors.TracerBoolConversionError,
+            jax.errors.TracerIntegerConversionError,
+            jax.errors.TracerArrayConversionError,
+        ) as e:
             self._eager_reason = type(e).__name__
             _log.warning(
                 "tf.function %s uses Python control flow or conversions on tensor values (%s), which tfshim "
                 "cannot compile; running it eagerly instead. Use tf.cond / tf.while_loop to compile it.",
-                self._name, type(e).__name__,
+                self._name,
+                type(e).__name__,
             )
             self._eager_result = self._python_function(*args, **kwargs)
             return None
@@ -343,7 +372,8 @@ class Function:
         if self._tracing_count == 6:
             _log.warning(
                 "5 out of the last 5 calls to %s triggered tf.function retracing. Tracing is expensive; pass "
-                "tensors rather than Python values, or use input_signature / reduce_retracing=True.", self._name
+                "tensors rather than Python values, or use input_signature / reduce_retracing=True.",
+                self._name,
             )
         return conc
 
@@ -377,19 +407,32 @@ class Function:
         return f"<tfshim.function {self._name}>"
 
 
-def function(func: Callable | None = None, input_signature: Any = None, autograph: bool = True,
-             jit_compile: Any = None, reduce_retracing: bool = False, experimental_implements: Any = None,
-             experimental_autograph_options: Any = None, experimental_attributes: Any = None,
-             experimental_relax_shapes: Any = None, experimental_compile: Any = None,
-             experimental_follow_type_hints: Any = None) -> Any:
+def function(
+    func: Callable | None = None,
+    input_signature: Any = None,
+    autograph: bool = True,
+    jit_compile: Any = None,
+    reduce_retracing: bool = False,
+    experimental_implements: Any = None,
+    experimental_autograph_options: Any = None,
+    experimental_attributes: Any = None,
+    experimental_relax_shapes: Any = None,
+    experimental_compile: Any = None,
+    experimental_follow_type_hints: Any = None,
+) -> Any:
     """tf.function: compile ``func`` with jax.jit per input signature, lifting variables it uses.
 
     Differences from TF: Python ``if``/``while`` on tensor values are not converted (no AutoGraph);
     such a function runs eagerly with a warning. ``input_signature`` with None dims compiles once per
     concrete shape (tracing count stays one, as in TF).
     """
+
     def deco(f: Callable) -> Function:
-        return Function(f, input_signature=input_signature, jit_compile=jit_compile,
-                        reduce_retracing=reduce_retracing or bool(experimental_relax_shapes))
+        return Function(
+            f,
+            input_signature=input_signature,
+            jit_compile=jit_compile,
+            reduce_retracing=reduce_retracing or bool(experimental_relax_shapes),
+        )
 
     return deco if func is None else deco(func)

@@ -18,3 +18,5 @@ replaying: list = []
 tracing: list = []
 # tf.config.run_functions_eagerly(True) sets this to [True].
 run_functions_eagerly: list = []
+# Capturing tapes of control-flow ops (they see every op, like a watching tape).
+capturing: list = []

@@ -69,6 +69,11 @@ def record(fn: Callable, inputs: tuple, outputs: Any) -> None:
     outs = outputs if type(outputs) is tuple else (outputs,)
     node = None
     for tape in state.recording_tapes:
+        if state.capturing and tape is state.capturing[-1]:
+            from .control_flow import _capture_record
+
+            _capture_record(tape, inputs, outs)
+            continue
         tracked = tape._tracked
         for t in inputs:
             if id(t) in tracked:
@@ -94,7 +99,7 @@ def on_variable_read(var: Any, t: Tensor) -> None:
         return
     for tape in state.recording_tapes:
         vid = id(var)
-        if vid in tape._watched_vars or (tape._watch_accessed and var.trainable):
+        if vid in tape._watched_vars or (tape._watch_accessed and (var.trainable or tape._captures_all)):
             tape._watch_variable(var)
             tape._tracked[id(t)] = t
             tape._var_reads[vid].append(t)
@@ -118,6 +123,8 @@ class GradientTape:
     Differences from TF: ``jacobian``/``batch_jacobian`` use ``jax.vmap`` over the pullback and
     therefore work on a non-persistent tape after ``gradient`` too only if it is persistent (as TF).
     """
+
+    _captures_all = False  # control-flow capture tapes watch non-trainable variables too
 
     def __init__(self, persistent: bool = False, watch_accessed_variables: bool = True):
         self._persistent = bool(persistent)
@@ -186,9 +193,7 @@ class GradientTape:
             if not isinstance(t, Tensor):
                 raise ValueError(f"GradientTape.watch: passed in {t!r} that is not a tf.Tensor or tf.Variable.")
             if not _trackable(t):
-                _log.warning(
-                    "The dtype of the watched tensor must be floating (e.g. tf.float32), got %r", t.dtype
-                )
+                _log.warning("The dtype of the watched tensor must be floating (e.g. tf.float32), got %r", t.dtype)
             self._tracked[id(t)] = t
 
     def _watch_variable(self, var: Any) -> None:
@@ -212,7 +217,9 @@ class GradientTape:
                 "Calling GradientTape.%s on a persistent tape inside its context is significantly less efficient "
                 "than calling it outside the context (it causes the gradient ops to be recorded on the tape, "
                 "leading to increased CPU and memory usage). Only call GradientTape.%s inside the context if you "
-                "actually want to trace the gradient in order to compute higher order derivatives.", what, what
+                "actually want to trace the gradient in order to compute higher order derivatives.",
+                what,
+                what,
             )
 
     def _finish(self) -> None:
@@ -363,8 +370,8 @@ def _unique(items: list) -> tuple[list, list]:
 
 def _warn_int(s: Any) -> None:
     _log.warning(
-        "The dtype of the source tensor must be floating (e.g. tf.float32) when calling GradientTape.gradient, "
-        "got %r", s.dtype
+        "The dtype of the source tensor must be floating (e.g. tf.float32) when calling GradientTape.gradient, got %r",
+        s.dtype,
     )
 
 
@@ -457,8 +464,16 @@ class _Plan:
             (t._value.shape, t._value.dtype) for t in self.consts
         )
         ct_key = tuple(c is None for c in self.cts) if self.cts else ()
-        return (kind, tuple(n.fn for n in self.nodes), self.wiring, self.tgt_refs, tuple(self.owner),
-                self.n_sources, avals, ct_key)
+        return (
+            kind,
+            tuple(n.fn for n in self.nodes),
+            self.wiring,
+            self.tgt_refs,
+            tuple(self.owner),
+            self.n_sources,
+            avals,
+            ct_key,
+        )
 
     def _replay_fn(self) -> Callable:
         fns = tuple(n.fn for n in self.nodes)
@@ -467,8 +482,10 @@ class _Plan:
         def forward(leaf_vals: tuple, const_vals: tuple) -> tuple:
             env: list = []
             for fn, refs in zip(fns, wiring):
-                args = [leaf_vals[r[1]] if r[0] == 0 else const_vals[r[1]] if r[0] == 1 else
-                        _out(env[r[1]], r[2]) for r in refs]
+                args = [
+                    leaf_vals[r[1]] if r[0] == 0 else const_vals[r[1]] if r[0] == 1 else _out(env[r[1]], r[2])
+                    for r in refs
+                ]
                 env.append(fn(*args))
             return tuple(leaf_vals[r[1]] if r[0] == 0 else _out(env[r[1]], r[2]) for r in tgt_refs)
 
@@ -488,7 +505,7 @@ class _Plan:
             owner = self.owner
 
             def g(*args: Any) -> tuple:
-                leaf_vals, const_vals, ct_vals = args[:nl], args[nl:nl + nc], args[nl + nc:]
+                leaf_vals, const_vals, ct_vals = args[:nl], args[nl : nl + nc], args[nl + nc :]
                 outs, pull = jax.vjp(lambda *lv: forward(lv, const_vals), *leaf_vals)
                 cts = tuple(jnp.ones_like(o) if none else c for o, c, none in zip(outs, ct_vals, ct_none))
                 leaf_grads = pull(cts)
@@ -569,7 +586,9 @@ def _call_replay(fn: Callable, inputs: tuple) -> tuple:
     try:
         outs = fn(*[t._value for t in inputs])
     except Exception as e:  # noqa: BLE001 - re-raised unchanged, minus JAX's transformation context
-        raise e.with_traceback(e.__traceback__) from None
+        from .dispatch import strip_jax_notes
+
+        raise strip_jax_notes(e).with_traceback(e.__traceback__) from None
     finally:
         state.replaying.pop()
     return tuple(map(wrap, outs))

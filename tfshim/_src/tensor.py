@@ -97,7 +97,7 @@ class Tensor:
         return copy_to(self, "CPU")
 
     def gpu(self, gpu_index: int = 0) -> Tensor:
-        """Tensor.gpu(): a copy on GPU ``gpu_index``; stays on the CPU where there is no GPU (soft placement)."""
+        """Tensor.gpu(): a copy on GPU ``gpu_index``; RuntimeError where there is no such GPU, as TF."""
         from .device import copy_to
 
         return copy_to(self, "GPU", gpu_index)
