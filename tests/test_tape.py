@@ -361,6 +361,16 @@ def p_bad_source(tf):
     return g.gradient(y, "x")
 
 
+def p_maximum_minimum_ties(tf):
+    x = tf.constant([1.0, 2.0, float("nan")])
+    y = tf.constant([1.0, 3.0, 0.0])
+    with tf.GradientTape(persistent=True) as t:
+        t.watch([x, y])
+        hi = tf.maximum(x, y)
+        lo = tf.minimum(x, y)
+    return [hi, lo, t.gradient(hi, [x, y]), t.gradient(lo, [x, y])]
+
+
 PROGRAMS = [v for k, v in sorted(globals().items()) if k.startswith("p_")]
 
 

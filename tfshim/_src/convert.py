@@ -18,6 +18,7 @@ from . import dtypes as _dt
 from . import errors, state
 from .device import put
 from .tensor import Tensor, wrap
+from .tensor_shape import TensorShape
 
 _PY_SCALARS = (bool, int, float, complex)
 _I32 = np.iinfo(np.int32)
@@ -41,6 +42,8 @@ def _python_raw(value: Any, fn: str) -> tuple[np.ndarray, Any]:
     _leaf_kinds(value, kinds)
     if kinds & {str, bytes, np.str_, np.bytes_}:
         _no_strings(value, fn)
+    if any(issubclass(k, Tensor) or hasattr(k, "__tf_tensor__") for k in kinds):
+        return _pack(value, fn)
     try:
         arr = np.array(value)
     except (ValueError, OverflowError) as e:
@@ -78,6 +81,46 @@ def _python_raw(value: Any, fn: str) -> tuple[np.ndarray, Any]:
     return arr, arr.dtype
 
 
+def _pack(value: Any, fn: str) -> tuple[np.ndarray, Any]:
+    """A nested list holding tensors (TF auto-packing): every element takes the first tensor's dtype."""
+    leaves: list = []
+
+    def walk(v: Any) -> None:
+        if isinstance(v, (list, tuple)):
+            for x in v:
+                walk(x)
+        else:
+            leaves.append(v)
+
+    walk(value)
+    ts = [convert_to_tensor(v) for v in leaves if isinstance(v, Tensor) or hasattr(type(v), "__tf_tensor__")]
+    dt = ts[0].dtype
+    for t in ts[1:]:
+        if t.dtype != dt:
+            raise errors.InvalidArgumentError(
+                None, None,
+                f"{fn}: cannot compute Pack as input #1(zero-based) was expected to be a {dt.name} tensor but is a "
+                f"{t.dtype.name} tensor (all tensors in a packed list must share a dtype; use tf.cast).",
+            )
+
+    def conv(v: Any) -> Any:
+        if isinstance(v, (list, tuple)):
+            return [conv(x) for x in v]
+        if isinstance(v, Tensor) or hasattr(type(v), "__tf_tensor__"):
+            return convert_to_tensor(v)._numpy()
+        if isinstance(v, np.generic):
+            return np.asarray(v).astype(dt._np)
+        return _cast_python(_python_raw(v, fn)[0], dt, v, fn)
+
+    try:
+        return np.array(conv(value), dtype=dt._np), dt._np
+    except ValueError:
+        raise ValueError(
+            f"{fn}: Can't convert non-rectangular Python sequence to Tensor (received {value!r}); "
+            "make every row the same length (or pad it)."
+        ) from None
+
+
 def _python_array(value: Any, fn: str) -> np.ndarray:
     """A NumPy array from Python scalars / nested sequences, typed by TF's rules."""
     arr, dt = _python_raw(value, fn)
@@ -100,8 +143,8 @@ def _cast_python(arr: np.ndarray, dtype: _dt.DType, value: Any, fn: str) -> np.n
     if arr.dtype == target:
         return arr
     if arr.dtype.kind in "fc" and np.dtype(target).kind in "iub":
-        if not np.all(np.isfinite(arr)) or np.any(arr != np.round(arr.real)):
-            raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
+        # TF never converts a Python float to an integer/bool dtype, even 1.0
+        raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
     if arr.dtype.kind == "c" and np.dtype(target).kind != "c":
         raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
     if np.dtype(target).kind in "iu" and arr.size:
@@ -114,6 +157,10 @@ def _cast_python(arr: np.ndarray, dtype: _dt.DType, value: Any, fn: str) -> np.n
 
 
 def _to_numpy(value: Any, dtype: _dt.DType | None, fn: str, allow_cast: bool) -> np.ndarray:
+    if isinstance(value, TensorShape):
+        if not value.is_fully_defined():
+            raise ValueError(f"{fn}: Cannot convert a partially known TensorShape {value} to a Tensor.")
+        value = value.as_list()
     if isinstance(value, np.ndarray) or isinstance(value, np.generic):
         arr = np.asarray(value)
         if arr.dtype.kind in "USO":
@@ -169,6 +216,8 @@ def constant(value: Any, dtype: Any = None, shape: Any = None, name: Any = "Cons
     dt = None if dtype is None else _dt.as_dtype(dtype)
     if isinstance(value, Tensor) or hasattr(type(value), "__tf_tensor__"):
         t = value if isinstance(value, Tensor) else type(value).__tf_tensor__(value, None, name)
+        if dt is not None and t.dtype != dt and isinstance(value, Tensor):
+            raise TypeError(f"Expected tensor {t._numpy()} with dtype {dt!r}, but got dtype {t.dtype!r}.")
         if dt is not None and t.dtype != dt:
             from .ops.math import cast
 

@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 import jax
 
+from . import config as _config
 from . import state
 from .tape import record
 from .tensor import Tensor, wrap
@@ -307,14 +308,12 @@ class Function:
 
     def _key(self, flat: list, tree: Any) -> tuple:
         if self._input_signature is not None:
-            return (
-                tree,
-                tuple(("T", x._value.shape, x._value.dtype) if isinstance(x, Tensor) else _leaf_key(x) for x in flat),
-            )
+            # One trace per signature, as TF; JAX compiles once per concrete shape underneath.
+            return (tree, "input_signature")
         return (tree, tuple(_leaf_key(x) for x in flat))
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if state.run_functions_eagerly or self._eager_reason is not None:
+        if _config.FLAGS.run_eagerly or self._eager_reason is not None:
             return self._python_function(*args, **kwargs)
         args, kwargs = self._signature_args(args, kwargs)
         flat, tree = _flatten((args, kwargs))

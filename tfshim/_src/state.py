@@ -16,7 +16,5 @@ device_stack: list = []
 replaying: list = []
 # Non-empty while tf.function traces a Python function (tf.executing_eagerly() is False then).
 tracing: list = []
-# tf.config.run_functions_eagerly(True) sets this to [True].
-run_functions_eagerly: list = []
 # Capturing tapes of control-flow ops (they see every op, like a watching tape).
 capturing: list = []

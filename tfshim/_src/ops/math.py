@@ -30,10 +30,10 @@ def _floordiv(x, y):
     return jnp.floor_divide(x, y)
 
 
-def _div(x, y):  # tf.math.divide on ints is truediv; TF's Div on ints truncates toward zero
+def _truncatediv(x, y):  # TF's TruncateDiv: the quotient rounded toward zero, for ints and floats
     if x.dtype.kind in "iu":
-        return jnp.trunc(x / y).astype(x.dtype) if x.dtype.kind == "i" else x // y
-    return x / y
+        return jax.lax.div(*jnp.broadcast_arrays(x, y))  # C semantics: truncates toward zero
+    return jnp.trunc(x / y)
 
 
 def _truncatemod(x, y):
@@ -41,6 +41,9 @@ def _truncatemod(x, y):
 
 
 def _divide_no_nan(x, y):
+    if x.dtype.kind in "iu":  # tf.math.divide_no_nan on ints divides in floating point, as truediv
+        ft = jnp.float64 if x.dtype.itemsize >= 4 else jnp.float32
+        x, y = x.astype(ft), y.astype(ft)
     safe = jnp.where(y == 0, jnp.ones_like(y), y)
     return jnp.where(y == 0, jnp.zeros_like(x), x / safe)
 
@@ -57,6 +60,18 @@ def _xlogy(x, y):
 def _xdivy(x, y):
     safe = jnp.where(x == 0, jnp.ones_like(y), y)
     return jnp.where(x == 0, jnp.zeros_like(x), x / safe)
+
+
+def _maximum(x, y):
+    # TF sends the whole gradient to x where x >= y, else to y (jnp.maximum splits ties), and the
+    # value propagates NaN.
+    base = jnp.where(x >= y, x, y)
+    return jnp.where(jnp.isnan(x), base + jax.lax.stop_gradient(x), base)
+
+
+def _minimum(x, y):
+    base = jnp.where(x <= y, x, y)
+    return jnp.where(jnp.isnan(x), base + jax.lax.stop_gradient(x), base)
 
 
 def _sigmoid(x):
@@ -109,14 +124,14 @@ _BINARY = [
     (("math.floormod", "math.mod"), "FloorMod", jnp.mod, REAL, ("__mod__",), ("__rmod__",),
      "binary_div"),
     (("truncatemod",), "TruncateMod", _truncatemod, REAL, (), (), "binary_div"),
-    (("truncatediv",), "TruncateDiv", _div, REAL, (), (), "binary_div"),
+    (("truncatediv",), "TruncateDiv", _truncatediv, REAL, (), (), "binary_div"),
     (("pow", "math.pow"), "Pow", jnp.power, FC | SINT, ("__pow__",), ("__rpow__",), "binary_pow"),
-    (("maximum", "math.maximum"), "Maximum", jnp.maximum, REAL, (), (), "binary"),
-    (("minimum", "math.minimum"), "Minimum", jnp.minimum, REAL, (), (), "binary"),
+    (("maximum", "math.maximum"), "Maximum", _maximum, REAL, (), (), "binary"),
+    (("minimum", "math.minimum"), "Minimum", _minimum, REAL, (), (), "binary"),
     (("math.squared_difference",), "SquaredDifference", lambda x, y: jnp.square(x - y),
      NUMERIC, (), (), "binary"),
     (("math.atan2", "atan2"), "Atan2", jnp.arctan2, FLOAT, (), (), "binary_float"),
-    (("math.divide_no_nan",), "DivNoNan", _divide_no_nan, FC, (), (), "binary_div"),
+    (("math.divide_no_nan",), "DivNoNan", _divide_no_nan, NUMERIC, (), (), "binary_div"),
     (("math.multiply_no_nan",), "MulNoNan", _multiply_no_nan, FC, (), (), "binary_float"),
     (("math.xlogy",), "Xlogy", _xlogy, FC, (), (), "binary_pos"),
     (("math.xdivy",), "Xdivy", _xdivy, FC, (), (), "binary_div"),
@@ -160,7 +175,6 @@ _UNARY = [
     (("sigmoid", "math.sigmoid", "nn.sigmoid"), "Sigmoid", _sigmoid, FC, (), "unary_float"),
     (("math.softplus", "nn.softplus"), "Softplus", _softplus, FLOAT, (), "unary_float"),
     (("math.softsign", "nn.softsign"), "Softsign", _softsign, FLOAT, (), "unary_float"),
-    (("math.reciprocal",), "Reciprocal", jnp.reciprocal, FC, (), "unary_nonzero"),
     (("math.erf",), "Erf", jax.scipy.special.erf, FLOAT, (), "unary_float"),
     (("math.erfc",), "Erfc", jax.scipy.special.erfc, FLOAT, (), "unary_float"),
     (("math.lgamma",), "Lgamma", jax.scipy.special.gammaln, FLOAT, (), "unary_pos"),
@@ -180,17 +194,43 @@ _UNARY = [
     (("math.angle",), "Angle", jnp.angle, NUMERIC, (), "unary_complex"),
 ]
 
+# Rows whose result is piecewise constant: TF registers no gradient for them (None or LookupError).
+_NO_GRAD = {"truncatediv", "truncatemod", "math.floordiv"}
+
 _ns: dict = {}
 for _names, _tfop, _impl, _allowed, _m, _rm, _kind in _BINARY:
     _ns[_names[0]] = register(_names, binary(f"tf.{_names[0]}", _tfop, _impl, _allowed), kind=_kind, methods=_m,
-                              rmethods=_rm, grad=_kind not in ("compare", "logical", "bitwise"))
+                              rmethods=_rm,
+                              grad=_kind not in ("compare", "logical", "bitwise") and _names[0] not in _NO_GRAD)
 for _names, _tfop, _impl, _allowed, _m, _kind in _UNARY:
     _ns[_names[0]] = register(_names, unary(f"tf.{_names[0]}", _tfop, _impl, _allowed), kind=_kind, methods=_m,
-                              grad=_kind not in ("unary_pred", "logical_not", "bitwise_not", "unary_round"))
+                              # unary_complex cases are complex-only: the table's gradient tests take float inputs
+                              grad=_kind not in ("unary_pred", "logical_not", "bitwise_not", "unary_round",
+                                                 "unary_complex"))
 add, subtract, multiply, truediv = _ns["add"], _ns["subtract"], _ns["multiply"], _ns["truediv"]
 negative, logical_not, equal, not_equal = _ns["negative"], _ns["logical_not"], _ns["equal"], _ns["not_equal"]
 logical_and, logical_or, logical_xor = _ns["logical_and"], _ns["logical_or"], _ns["math.logical_xor"]
 less, square, sqrt = _ns["less"], _ns["square"], _ns["sqrt"]
+
+_reciprocal_op = unary("tf.math.reciprocal", "Reciprocal", jnp.reciprocal, FC)
+
+
+def reciprocal(x: Any, name: Any = None) -> Tensor:
+    """tf.math.reciprocal(x): 1/x. Signed ints raise NotFoundError as TF's CPU kernels do (XLA-only there)."""
+    if type(x) is not Tensor:
+        x = convert_to_tensor(x)
+    if x._value.dtype in SINT:
+        from .. import errors
+
+        raise errors.NotFoundError(
+            None, None,
+            f"tf.math.reciprocal: Could not find device for node Reciprocal[T={x.dtype.name}] (TF has no CPU kernel "
+            "for integer reciprocal); cast x to a floating dtype with tf.cast first. [Op:Reciprocal]",
+        )
+    return _reciprocal_op(x)
+
+
+register(("math.reciprocal",), reciprocal, kind="unary_nonzero")
 
 # Operators whose meaning depends on dtype (& | ^ ~ on bool are logical, on ints bitwise).
 bool_and = binary("tf.math.logical_and", "LogicalAnd", _and, BOOL | INT)
@@ -199,12 +239,29 @@ bool_xor = binary("tf.math.logical_xor", "LogicalXor", _xor, BOOL | INT)
 invert_op = unary("tf.math.invert", "Invert", _invert, BOOL | INT)
 
 
+def _float_to_int(x, dt):
+    """float → int as TF's CPU kernels do (x86 truncation): NaN/out of range → the int's minimum value.
+
+    int8/int16/uint8/uint16 go through int32 and wrap; uint32/uint64 go through int64 and wrap
+    (TF's own results there are platform-defined for out-of-range values).
+    """
+    wide = np.dtype(np.int64) if dt.itemsize == 8 or dt == np.uint32 else np.dtype(np.int32)
+    info = np.iinfo(wide)
+    t = jnp.trunc(x)
+    # float(info.max) rounds up to 2**31 / 2**63, so ">=" marks every out-of-range value
+    bad = jnp.isnan(t) | (t < float(info.min)) | (t >= float(info.max))
+    v = jnp.where(bad, info.min, jnp.where(bad, 0, t).astype(wide))
+    return v if dt == wide else v.astype(dt)
+
+
 def _cast_impl(x, dtype):
     dt = np.dtype(dtype)
     if x.dtype.kind == "c" and dt.kind != "c":
         x = jnp.real(x)
     if dt == np.bool_:
         return x != 0
+    if x.dtype.kind == "f" and dt.kind in "iu":
+        return _float_to_int(x.astype(jnp.float64) if x.dtype.itemsize < 4 else x, dt)
     return x.astype(dt)
 
 
@@ -223,14 +280,31 @@ def saturate_cast(value: Any, dtype: Any, name: Any = None) -> Tensor:
     """tf.dtypes.saturate_cast: cast, clamping to the target dtype's range first."""
     dt = _dt.as_dtype(dtype)
     x = convert_to_tensor(value)
-    if dt.is_integer or dt.is_floating:
-        lo, hi = dt.min, dt.max
-        src = x.dtype
-        if src.is_floating or src.is_integer:
-            lo = max(lo, src.min) if not (src.is_floating and dt.is_integer) else lo
-            hi = min(hi, src.max) if not (src.is_floating and dt.is_integer) else hi
-            x = run(_clip_static, (x,), "tf.dtypes.saturate_cast", lo=float(lo), hi=float(hi))
+    src = x.dtype
+    if dt.is_bool or src.is_bool:
+        raise TypeError(f"tf.dtypes.saturate_cast: Cannot find minimum value of {dt if dt.is_bool else src}; "
+                        "saturate_cast needs numeric dtypes (use tf.cast for bool).")
+    if (dt.is_integer or dt.is_floating) and (src.is_floating or src.is_integer):
+        if src.is_floating and dt.is_integer:
+            # the bounds as values of the source dtype, rounded inward (float32(2**31 - 1) would overflow)
+            lo, hi = (_inward(dt.min, src._np, 1), _inward(dt.max, src._np, -1))
+        else:
+            lo, hi = max(dt.min, src.min), min(dt.max, src.max)
+        if lo > src.min or hi < src.max:
+            x = run(_clip_static, (x,), "tf.dtypes.saturate_cast", lo=lo, hi=hi)
     return cast(x, dt)
+
+
+def _inward(bound: int, np_dtype: Any, direction: int) -> Any:
+    """``bound`` as a value of float dtype ``np_dtype``, moved toward zero until it does not exceed ``bound``."""
+    np_dtype = np.dtype(np_dtype)
+    v = np.asarray(float(bound)).astype(np_dtype)
+    if not np.isfinite(v):
+        return float(bound)  # the dtype cannot reach the bound: no clipping needed on that side
+    bits = np.dtype(f"u{np_dtype.itemsize}")
+    while (float(v) > bound) if direction < 0 else (float(v) < bound):
+        v = np.asarray(v.view(bits) - 1, bits).view(np_dtype)  # one ulp toward zero
+    return float(v)
 
 
 def _clip_static(x, lo, hi):
