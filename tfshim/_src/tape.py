@@ -113,8 +113,28 @@ def _is_variable(x: Any) -> bool:
     return getattr(x, "_tfshim_variable", False)
 
 
+def _is_leaf(x: Any) -> bool:
+    return isinstance(x, Tensor) or _is_variable(x)
+
+
+_LIST_OF = {}
+
+
 def _flatten(structure: Any) -> tuple[list, Any]:
-    return jax.tree_util.tree_flatten(structure, is_leaf=lambda x: isinstance(x, Tensor) or _is_variable(x))
+    # Fast paths for the common shapes of gradient() arguments: one tensor, or a flat list of them.
+    if _is_leaf(structure):
+        return [structure], None
+    if type(structure) is list and all(map(_is_leaf, structure)):
+        n = len(structure)
+        tree = _LIST_OF.get(n)
+        if tree is None:
+            tree = _LIST_OF[n] = jax.tree_util.tree_structure([0] * n)
+        return list(structure), tree
+    return jax.tree_util.tree_flatten(structure, is_leaf=_is_leaf)
+
+
+def _unflatten(tree: Any, leaves: list) -> Any:
+    return leaves[0] if tree is None else jax.tree_util.tree_unflatten(tree, leaves)
 
 
 class GradientTape:
@@ -243,7 +263,7 @@ class GradientTape:
         cts = _output_gradients(output_gradients, targets)
         grads = self._grad_flat(targets, src_flat, cts, unconnected)
         self._finish()
-        return jax.tree_util.tree_unflatten(src_tree, grads)
+        return _unflatten(src_tree, grads)
 
     def _targets(self, target: Any) -> list:
         flat, _ = _flatten(target)
@@ -322,7 +342,7 @@ class GradientTape:
                 j = wrap(jnp.zeros(tuple(t.shape.as_list()) + tuple(s.shape.as_list()), s.dtype._np))
             out.append(j)
         self._finish()
-        return jax.tree_util.tree_unflatten(src_tree, out)
+        return _unflatten(src_tree, out)
 
     def batch_jacobian(
         self,
