@@ -33,7 +33,7 @@ from tfshim._src.variable import (  # noqa: E402
 )
 
 from tfshim import (  # noqa: E402,F401
-    autodiff, bitwise, data, debugging, dtypes, errors, linalg, math, nn, random,
+    autodiff, bitwise, config, data, debugging, dtypes, errors, keras, linalg, math, nn, random, test, train,
 )
 
 newaxis = None

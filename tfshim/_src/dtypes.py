@@ -6,6 +6,7 @@ string raises ``tf.errors.UnimplementedError``.
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 import ml_dtypes
@@ -72,7 +73,7 @@ class DType:
 
     @property
     def size(self) -> int:
-        return 1 if self._np is None else self._np.itemsize
+        return 0 if self._np is None else self._np.itemsize
 
     def _limit(self, which: str):
         if self.is_floating:
@@ -81,7 +82,8 @@ class DType:
         if self.is_integer:
             ii = np.iinfo(self._np)
             return int(ii.min if which == "min" else ii.max)
-        raise TypeError(f"Cannot find {'minimum' if which == 'min' else 'maximum'} value of {self!r} with type {self!r}.")
+        what = "minimum" if which == "min" else "maximum"
+        raise TypeError(f"Cannot find {what} value of {self!r} with type {self!r}.")
 
     @property
     def min(self):
@@ -93,7 +95,14 @@ class DType:
 
     @property
     def limits(self) -> tuple:
-        return (self.min, self.max)
+        """TF's image-range limits, clipped at 0: (0, 1) for float32/64, (0, max) for ints, (0, True) for bool."""
+        if self._name in ("float32", "float64"):
+            return (0, 1)
+        if self._name == "bool":
+            return (0, True)
+        if self.is_integer:
+            return (0, self.max)
+        raise ValueError(f"{self} does not have defined limits.")
 
     def is_compatible_with(self, other: Any) -> bool:
         return self == as_dtype(other)
@@ -146,7 +155,7 @@ double = float64
 ALL = (float16, bfloat16, float32, float64, int8, int16, int32, int64, uint8, uint16, uint32, uint64,
        bool, complex64, complex128, string)
 _BY_NAME = {d.name: d for d in ALL}
-_BY_NAME.update({"half": float16, "double": float64, "float": float32, "int": int32})
+_BY_NAME.update({"half": float16, "double": float64, "float": float32})
 _BY_NP = {d._np: d for d in ALL if d._np is not None}
 _BY_ENUM = {d.as_datatype_enum: d for d in ALL}
 
@@ -164,13 +173,19 @@ def as_dtype(type_value: Any) -> DType:
         d = _BY_NAME.get(type_value)
         if d is not None:
             return d
-    elif isinstance(type_value, int) and not isinstance(type_value, type(True)):
+    elif isinstance(type_value, int) and not isinstance(type_value, builtins.bool):  # module `bool` is tf.bool
         d = _BY_ENUM.get(type_value)
         if d is not None:
             return d
     else:
-        if type_value in (str, bytes):
+        # Python types as TF maps them: float → float32, bool → bool, str/bytes/object → string; int and
+        # complex are ambiguous and rejected (TypeError), as is None.
+        if type_value in (str, bytes, object):
             return string
+        if type_value is float:
+            return float32
+        if type_value in (int, complex) or type_value is None:
+            raise TypeError(f"Cannot convert the argument `type_value`: {type_value!r} to a TensorFlow DType.")
         try:
             d = _BY_NP.get(np.dtype(type_value))
         except TypeError:

@@ -95,8 +95,11 @@ def on_op(fn: Any, inputs: tuple, outs: tuple) -> None:
             continue
         primals = [t._value for t in inputs]
         tangents = [
-            tan[id(t)][1] if id(t) in tan else
-            (jnp.zeros_like(t._value) if _differentiable(t._value) else np.zeros(t._value.shape, jax.dtypes.float0))
+            tan[id(t)][1]
+            if id(t) in tan
+            else (
+                jnp.zeros_like(t._value) if _differentiable(t._value) else np.zeros(t._value.shape, jax.dtypes.float0)
+            )
             for t in inputs
         ]
         state.replaying.append(True)
@@ -105,7 +108,8 @@ def on_op(fn: Any, inputs: tuple, outs: tuple) -> None:
         except TypeError as e:
             if "custom_vjp" in str(e) or "forward-mode" in str(e):
                 raise errors.UnimplementedError(
-                    None, None,
+                    None,
+                    None,
                     "tf.autodiff.ForwardAccumulator: this op has a tf.custom_gradient, which defines only a backward "
                     "gradient, so forward-mode differentiation of it is not available; use tf.GradientTape instead.",
                 ) from None

@@ -111,7 +111,8 @@ class Tensor:
     def __str__(self) -> str:
         if isinstance(self._value, jax.core.Tracer):
             return repr(self)
-        return f"tf.Tensor({_np_str(self._numpy())}, shape={self.shape}, dtype={self.dtype.name})"
+        text = _np_str(self._numpy())
+        return f"tf.Tensor({chr(10) if chr(10) in text else ''}{text}, shape={self.shape}, dtype={self.dtype.name})"
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         a = np.asarray(self._value)
@@ -132,7 +133,8 @@ class Tensor:
         return complex(self._numpy())
 
     def __index__(self) -> int:
-        return self._numpy().__index__()
+        # NumPy's scalar decides, as in TF: float tensors raise AttributeError (np.float32 has no __index__)
+        return self._numpy()[()].__index__()
 
     def __len__(self) -> int:
         if self._value.ndim == 0:
@@ -140,10 +142,9 @@ class Tensor:
         return self._value.shape[0]
 
     def __iter__(self):
-        if self._value.ndim == 0:
+        if self._value.ndim == 0:  # raised by iter() itself, as TF
             raise TypeError("Cannot iterate over a scalar tensor.")
-        for i in range(self._value.shape[0]):
-            yield self[i]
+        return (self[i] for i in range(self._value.shape[0]))
 
     def __hash__(self) -> int:
         raise TypeError("Tensor is unhashable. Instead, use tensor.ref() as the key.")
@@ -160,9 +161,9 @@ class Tensor:
         return (constant, (self.numpy(),))
 
     def __format__(self, spec: str) -> str:
-        if self._value.ndim == 0 and spec:
-            return format(self._numpy()[()], spec)
-        return str(self) if not spec else format(str(self), spec)
+        # As TF: NumPy's formatting of the value (a NumPy scalar formats as the Python number).
+        a = self._numpy()
+        return format(a[()] if a.ndim == 0 else a, spec)
 
 
 def wrap(value: Any) -> Tensor:
@@ -198,8 +199,8 @@ class Reference:
 
 def _np_repr(a: np.ndarray) -> str:
     if a.ndim == 0:
-        # NumPy 2 prints scalars as np.float32(1.0); TF shows the bare value.
-        return str(a[()])
+        # NumPy 2 prints scalars as np.float32(1.0); TF shows the Python value (0.1 → 0.10000000149011612).
+        return repr(a.item()) if a.dtype.kind in "biufc" else str(a[()])
     r = repr(a)
     return "\n" + r if "\n" in r else r
 

@@ -198,18 +198,30 @@ class Variable:
 
     # -- writing ------------------------------------------------------------------
     def _coerce_new(self, value: Any, fn: str) -> Any:
+        if type(value) is Tensor:  # fast path: same dtype and shape as the current value
+            v, cur = value._value, self._value
+            if v.dtype == cur.dtype and v.shape == cur.shape:
+                return value
         try:
             if isinstance(value, (Tensor, Variable)):
                 t = convert_to_tensor(value)
-                if t._value.dtype != self._value.dtype:
-                    raise TypeError(
-                        f"Variable.{fn}: cannot assign a {t.dtype.name} value to variable {self._name} of dtype "
-                        f"{self.dtype.name}; cast it first with tf.cast."
+                if t._value.dtype != self._value.dtype:  # ValueError, as TF's conversion of the new value
+                    raise ValueError(
+                        f"Tensor conversion requested dtype {self.dtype.name} for Tensor with dtype {t.dtype.name}: "
+                        f"{t!r} (Variable.{fn} on {self._name}; cast it first with tf.cast)"
                     )
             else:
                 t = constant(value, dtype=self.dtype)
         except ValueError as e:
             raise ValueError(f"Variable.{fn} on {self._name}: {e}") from None
+        if fn != "assign" and tuple(t._value.shape) != tuple(self._value.shape):
+            from . import errors
+
+            raise errors.InvalidArgumentError(
+                None, None,
+                f"Variable.{fn}: Cannot update variable {self._name} with shape {list(self._value.shape)} using a "
+                f"Tensor with shape {list(t._value.shape)}, shapes must be equal.",
+            )
         if not self._shape.is_compatible_with(t._value.shape):
             raise ValueError(
                 f"Cannot assign value to variable ' {self._name}': Shape mismatch.The variable shape {self._shape}, "
@@ -275,8 +287,7 @@ class Variable:
     def __index__(self) -> int:
         return np.asarray(self._value).__index__()
 
-    def __len__(self) -> int:
-        return len(self._read())
+    # No __len__: TF variables have no len() (TypeError), unlike tensors.
 
     def __iter__(self):
         return iter(self._read())

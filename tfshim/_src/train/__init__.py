@@ -1,0 +1,1 @@
+"""tf.train on tfshim: object-based checkpoints (Checkpoint, CheckpointManager) stored with orbax."""
