@@ -213,7 +213,19 @@ def variables_and_optimizers(steps: int) -> None:
 
 def object_based_saving() -> None:
     section("Object-based saving")
-    needs("Object-based saving", "train.Checkpoint")
+    if needs("Object-based saving", "train.Checkpoint", "train.latest_checkpoint"):
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            x = tf.Variable(10.0)
+            checkpoint = tf.train.Checkpoint(x=x)
+            x.assign(2.0)  # Assign a new value to the variables and save.
+            checkpoint_path = os.path.join(tmp, "ckpt") + os.sep
+            checkpoint.save(checkpoint_path)
+            x.assign(11.0)  # Change the variable after saving.
+            # Restore values from the checkpoint
+            checkpoint.restore(tf.train.latest_checkpoint(checkpoint_path))
+            print(x)  # => 2.0
     section("Object-oriented metrics")
     if needs("Object-oriented metrics", "keras.metrics.Mean"):
         m = tf.keras.metrics.Mean("loss")
