@@ -586,6 +586,8 @@ class _Plan:
 
             entry = [jac, None, 0]
             _cache[key] = entry
+            if len(_cache) > _CACHE_SIZE:
+                _cache.popitem(last=False)
         entry[2] += 1
         if entry[2] >= 2 and entry[1] is None:
             entry[1] = _jit_counted(entry[0])

@@ -1,0 +1,628 @@
+"""tf.nn rows: activations, softmax and cross-entropies, losses, moments, bias_add, conv, pooling, dropout.
+
+Dtype and shape rules follow TF's CPU kernels (e.g. softmax needs a float tensor of rank >= 1,
+sparse labels must be int32/int64 and in range — checked eagerly, as TF's CPU kernel does).
+Difference from TF: ``data_format='NCHW'``/``'NCW'`` convolutions and pools run here (TF's CPU
+kernels only implement the channels-last formats).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from .. import dtypes as _dt
+from .. import errors
+from ..convert import convert_to_tensor
+from ..dispatch import invalid, run
+from ..tensor import Tensor, wrap
+from .elementwise import COMPLEX, FLOAT, INT, coerce2, dtype_error, unsupported
+from .reduction import _mean, norm_axes, static_int_list
+from .table import register
+
+_REAL_ACT = FLOAT | INT
+
+
+def _check(x: Tensor, allowed: frozenset, op_name: str, tf_op: str) -> None:
+    if x._value.dtype not in allowed:
+        raise unsupported(op_name, tf_op, x._value.dtype, allowed)
+
+
+def _same(a: Tensor, b: Tensor, op_name: str, tf_op: str) -> None:
+    if a._value.dtype != b._value.dtype:
+        raise dtype_error(op_name, tf_op, 1, a._value.dtype, b._value.dtype)
+
+
+# ---------------------------------------------------------------------------------------------
+# activations
+
+
+def _relu(x):
+    return jnp.maximum(x, jnp.zeros((), x.dtype))
+
+
+def _relu6(x):
+    return jnp.minimum(jnp.maximum(x, jnp.zeros((), x.dtype)), jnp.asarray(6, x.dtype))
+
+
+def _elu(x):
+    return jnp.where(x > 0, x, jnp.expm1(jnp.where(x > 0, jnp.zeros_like(x), x)))
+
+
+def _selu(x):
+    alpha, scale = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
+    return scale * jnp.where(x > 0, x, alpha * jnp.expm1(jnp.where(x > 0, jnp.zeros_like(x), x)))
+
+
+def _gelu(x, approximate):
+    # TF's constants: 1/sqrt(2) and 0.044715 enter at float32 precision, even for float64 inputs.
+    if approximate:
+        c = np.asarray(0.7978845608028654, x.dtype)
+        k = np.asarray(np.float32(0.044715), x.dtype)
+        return 0.5 * x * (1 + jnp.tanh(c * (x + k * x ** 3)))
+    return 0.5 * x * jax.scipy.special.erfc(-x * np.asarray(np.float32(0.7071067811865476), x.dtype))
+
+
+def _leaky(x, alpha):
+    return jnp.where(x > 0, x, x * jnp.asarray(alpha, x.dtype))
+
+
+def _silu(x, beta):
+    return x * jax.nn.sigmoid(jnp.asarray(beta, x.dtype) * x)
+
+
+def _act(op_name: str, tf_op: str, impl: Any, allowed: frozenset) -> Any:
+    def fn(features: Any, name: Any = None) -> Tensor:
+        x = convert_to_tensor(features)
+        _check(x, allowed, op_name, tf_op)
+        return run(impl, (x,), op_name)
+
+    fn.__name__ = fn.__qualname__ = op_name.rpartition(".")[2]
+    fn.__doc__ = f"{op_name}(features, name=None): elementwise, as TF's {tf_op}."
+    return fn
+
+
+relu = _act("tf.nn.relu", "Relu", _relu, _REAL_ACT)
+relu6 = _act("tf.nn.relu6", "Relu6", _relu6, _REAL_ACT)
+elu = _act("tf.nn.elu", "Elu", _elu, FLOAT)
+selu = _act("tf.nn.selu", "Selu", _selu, FLOAT)
+
+
+def gelu(features: Any, approximate: bool = False, name: Any = None) -> Tensor:
+    """tf.nn.gelu: ``x * Phi(x)`` (``approximate=True``: the tanh approximation)."""
+    x = convert_to_tensor(features)
+    if x._value.dtype not in FLOAT:
+        raise ValueError(f"tf.nn.gelu: `features.dtype` must be a floating point tensor. Received: "
+                         f"features.dtype={x.dtype!r}.")
+    return run(_gelu, (x,), "tf.nn.gelu", approximate=bool(approximate))
+
+
+def leaky_relu(features: Any, alpha: float = 0.2, name: Any = None) -> Tensor:
+    """tf.nn.leaky_relu: ``x if x > 0 else alpha * x`` (integer inputs are converted to float32, as TF)."""
+    x = convert_to_tensor(features)
+    if x._value.dtype.kind in "iu":
+        x = run(_to_f32, (x,), "tf.nn.leaky_relu")
+    _check(x, FLOAT, "tf.nn.leaky_relu", "LeakyRelu")
+    # alpha is a float32 attribute of TF's kernel, so it has float32 precision for every dtype.
+    return run(_leaky, (x,), "tf.nn.leaky_relu", alpha=float(np.float32(alpha)))
+
+
+def _to_f32(x):
+    return x.astype(jnp.float32)
+
+
+def silu(features: Any, beta: float = 1.0) -> Tensor:
+    """tf.nn.silu / tf.nn.swish: ``x * sigmoid(beta * x)``."""
+    x = convert_to_tensor(features)
+    _check(x, FLOAT | COMPLEX, "tf.nn.silu", "Sigmoid")
+    return run(_silu, (x,), "tf.nn.silu", beta=float(beta))
+
+
+def _softmax_impl(x, axis, log):
+    return jax.nn.log_softmax(x, axis=axis) if log else jax.nn.softmax(x, axis=axis)
+
+
+def _softmax(op_name: str, tf_op: str, log: bool) -> Any:
+    def fn(logits: Any, axis: Any = None, name: Any = None) -> Tensor:
+        x = convert_to_tensor(logits)
+        _check(x, FLOAT, op_name, tf_op)
+        rank = x._value.ndim
+        if rank < 1:
+            raise invalid(op_name, f"logits must have >= 1 dimension, got {list(x._value.shape)} [Op:{tf_op}].")
+        a = -1 if axis is None else static_int_list(axis, op_name)[0]
+        if not -rank <= a < rank:
+            raise invalid(op_name, f"`dim` must be in the range [{-rank}, {rank}) where {rank} is the number of "
+                                   f"dimensions in the input. Received: dim={a}.")
+        return run(_softmax_impl, (x,), op_name, axis=a % rank, log=log)
+
+    fn.__name__ = fn.__qualname__ = op_name.rpartition(".")[2]
+    fn.__doc__ = f"{op_name}(logits, axis=None, name=None): {'log ' if log else ''}softmax along ``axis`` (default -1)."
+    return fn
+
+
+softmax = _softmax("tf.nn.softmax", "Softmax", False)
+log_softmax = _softmax("tf.nn.log_softmax", "LogSoftmax", True)
+
+
+# ---------------------------------------------------------------------------------------------
+# losses
+
+
+def _sigmoid_ce(labels, logits):
+    zero = jnp.zeros((), logits.dtype)
+    return jnp.maximum(logits, zero) - logits * labels + jnp.log1p(jnp.exp(-jnp.abs(logits)))
+
+
+def sigmoid_cross_entropy_with_logits(labels: Any = None, logits: Any = None, name: Any = None) -> Tensor:
+    """tf.nn.sigmoid_cross_entropy_with_logits: ``max(x, 0) - x * z + log(1 + exp(-|x|))``, elementwise."""
+    op_name = "tf.nn.sigmoid_cross_entropy_with_logits"
+    if labels is None or logits is None:
+        raise ValueError(f"{op_name}: Both `labels` and `logits` must be provided.")
+    lg, lb = coerce2(logits, labels)
+    if lb._value.dtype != lg._value.dtype:
+        raise dtype_error(op_name, "Mul", 1, lg._value.dtype, lb._value.dtype)
+    if lg._value.shape != lb._value.shape:
+        raise ValueError(f"{op_name}: `logits` and `labels` must have the same shape, received "
+                         f"({tuple(lg._value.shape)} vs {tuple(lb._value.shape)}).")
+    _check(lg, FLOAT, op_name, "Exp")
+    return run(_sigmoid_ce, (lb, lg), op_name)
+
+
+def _softmax_ce(labels, logits, axis):
+    logp = jax.nn.log_softmax(logits, axis=axis)
+    return -jnp.sum(labels * logp, axis=axis)
+
+
+def softmax_cross_entropy_with_logits(labels: Any, logits: Any, axis: int = -1, name: Any = None) -> Tensor:
+    """tf.nn.softmax_cross_entropy_with_logits: ``-sum(labels * log_softmax(logits), axis)``; labels are cast to
+    the logits' dtype and broadcast against them, as TF."""
+    op_name = "tf.nn.softmax_cross_entropy_with_logits"
+    lg = convert_to_tensor(logits)
+    _check(lg, FLOAT, op_name, "SoftmaxCrossEntropyWithLogits")
+    lb = convert_to_tensor(labels)
+    if lb._value.dtype != lg._value.dtype:
+        from .math import cast
+
+        lb = cast(lb, lg.dtype)
+    rank = lg._value.ndim
+    if rank < 1:
+        raise invalid(op_name, f"logits must be at least 1-D, got shape {list(lg._value.shape)}.")
+    a = static_int_list(axis, op_name)[0]
+    if not -rank <= a < rank:
+        raise invalid(op_name, f"axis {a} is out of range for logits of rank {rank}.")
+    try:
+        np.broadcast_shapes(lb._value.shape, lg._value.shape)
+        if lb._value.ndim > rank:
+            raise ValueError
+    except ValueError:
+        raise invalid(op_name, f"logits and labels must be broadcastable: logits_size={list(lg._value.shape)} "
+                               f"labels_size={list(lb._value.shape)}.") from None
+    return run(_softmax_ce, (lb, lg), op_name, axis=a % rank)
+
+
+def _sparse_ce(labels, logits):
+    logp = jax.nn.log_softmax(logits, axis=-1)
+    return -jnp.take_along_axis(logp, labels[..., None].astype(jnp.int32), axis=-1)[..., 0]
+
+
+def sparse_softmax_cross_entropy_with_logits(labels: Any, logits: Any, name: Any = None) -> Tensor:
+    """tf.nn.sparse_softmax_cross_entropy_with_logits: ``-log_softmax(logits)[label]`` per example.
+
+    An out-of-range label raises InvalidArgumentError in eager mode (as TF's CPU kernel); while
+    tracing it cannot be checked and gives NaN-free garbage-free clamped results.
+    """
+    op_name = "tf.nn.sparse_softmax_cross_entropy_with_logits"
+    lb = convert_to_tensor(labels)
+    lg = convert_to_tensor(logits)
+    if lb._value.dtype not in (np.int32, np.int64):
+        raise invalid(op_name, f"Value for attr 'Tlabels' of {lb.dtype.name} is not in the list of allowed values: "
+                               "int32, int64 (cast the labels with tf.cast).")
+    _check(lg, FLOAT, op_name, "SparseSoftmaxCrossEntropyWithLogits")
+    if lb._value.ndim != lg._value.ndim - 1:
+        raise ValueError(f"{op_name}: `labels.shape.rank` must equal `logits.shape.rank - 1`. Received: "
+                         f"labels.shape={tuple(lb._value.shape)} of rank {lb._value.ndim} and "
+                         f"logits.shape={tuple(lg._value.shape)} of rank {lg._value.ndim}.")
+    if lb._value.shape != lg._value.shape[:-1]:
+        raise invalid(op_name, f"logits and labels must have the same first dimensions, got logits shape "
+                               f"{list(lg._value.shape)} and labels shape {list(lb._value.shape)}.")
+    if not isinstance(lb._value, jax.core.Tracer):
+        v = np.asarray(lb._value)
+        n = lg._value.shape[-1]
+        bad = v[(v < 0) | (v >= n)]
+        if bad.size:
+            raise invalid(op_name, f"Received a label value of {bad.flat[0]} which is outside the valid range of "
+                                   f"[0, {n}).")
+    return run(_sparse_ce, (lb, lg), op_name)
+
+
+def _l2_loss(t):
+    return jnp.sum(t * t) / 2
+
+
+def l2_loss(t: Any, name: Any = None) -> Tensor:
+    """tf.nn.l2_loss: ``sum(t ** 2) / 2``."""
+    x = convert_to_tensor(t)
+    _check(x, FLOAT, "tf.nn.l2_loss", "L2Loss")
+    return run(_l2_loss, (x,), "tf.nn.l2_loss")
+
+
+# ---------------------------------------------------------------------------------------------
+# bias_add, moments
+
+
+def _bias_add(v, b, channels_first):
+    if channels_first:
+        return v + b.reshape((b.shape[0],) + (1,) * (v.ndim - 2))
+    return v + b
+
+
+def bias_add(value: Any, bias: Any, data_format: Any = None, name: Any = None) -> Tensor:
+    """tf.nn.bias_add: add a 1-D ``bias`` along the channel axis (last, or axis 1 for 'NC...' formats)."""
+    op_name = "tf.nn.bias_add"
+    v, b = coerce2(value, bias)
+    _same(v, b, op_name, "BiasAdd")
+    _check(v, FLOAT | COMPLEX | INT, op_name, "BiasAdd")
+    if v._value.ndim < 2:
+        raise invalid(op_name, f"Input tensor must be at least 2D: {list(v._value.shape)}.")
+    if b._value.ndim != 1:
+        raise invalid(op_name, f"Biases must be 1D: {list(b._value.shape)}.")
+    cf = data_format is not None and str(data_format).startswith("NC")
+    if data_format is not None and not cf and not str(data_format).startswith("N"):
+        raise ValueError(f"{op_name}: data_format must start with 'N', got {data_format!r}.")
+    ch = v._value.shape[1] if cf else v._value.shape[-1]
+    if b._value.shape[0] != ch:
+        raise invalid(op_name, f"Must provide as many biases as the {'channel' if cf else 'last'} dimension of the "
+                               f"input tensor: {list(b._value.shape)} vs. {list(v._value.shape)}.")
+    return run(_bias_add, (v, b), op_name, channels_first=cf)
+
+
+def _moments(x, axes, keepdims):
+    low = x.dtype in (np.float16, _dt.bfloat16._np)
+    y = x.astype(jnp.float32) if low else x
+    mean = _mean(y, axes, True)
+    d = y - jax.lax.stop_gradient(mean)
+    var = _mean(d * d, axes, keepdims)
+    if not keepdims:
+        mean = jnp.squeeze(mean, axis=axes)
+    if low:
+        mean, var = mean.astype(x.dtype), var.astype(x.dtype)
+    return mean, var
+
+
+def moments(x: Any, axes: Any, shift: Any = None, keepdims: bool = False, name: Any = None) -> tuple:
+    """tf.nn.moments: (mean, variance) over ``axes`` (``shift`` is ignored, as in TF 2; float16 is computed in
+    float32)."""
+    t = convert_to_tensor(x)
+    ax = norm_axes(t, axes, "tf.nn.moments")
+    if ax is None:
+        ax = tuple(range(t._value.ndim))
+    return run(_moments, (t,), "tf.nn.moments", axes=ax, keepdims=bool(keepdims))
+
+
+# ---------------------------------------------------------------------------------------------
+# convolution and pooling
+
+
+def _spatial_list(v: Any, n: int, name: str, op_name: str, allow_lengths: tuple) -> tuple:
+    """TF's strides/dilations/ksize argument → n spatial values (int, length-n, or full length n+2)."""
+    if isinstance(v, Tensor):
+        v = static_int_list(v, op_name, name)
+    if isinstance(v, (int, np.integer)):
+        return (int(v),) * n
+    v = [int(i) for i in v]
+    if len(v) == 1 and 1 in allow_lengths:
+        return (v[0],) * n
+    if len(v) == n:
+        return tuple(v)
+    if len(v) == n + 2:
+        return tuple(v)
+    raise ValueError(f"{op_name}: {name} should be of length {', '.join(map(str, allow_lengths))}. "
+                     f"Received: {name}={v} of length {len(v)}.")
+
+
+def _split_full(v: tuple, n: int, channels_first: bool, name: str, op_name: str, what: str) -> tuple:
+    if len(v) != n + 2:
+        return v
+    outer = (v[0], v[1]) if channels_first else (v[0], v[-1])
+    if outer != (1, 1):
+        raise errors.UnimplementedError(None, None, f"{op_name}: Current implementation does not yet support "
+                                                    f"{name} in the batch and depth dimensions ({what}).")
+    return tuple(v[2:]) if channels_first else tuple(v[1:-1])
+
+
+def _padding(padding: Any, n: int, channels_first: bool, op_name: str, tf_op: str,
+             explicit_ok: bool = True) -> Any:
+    if isinstance(padding, str):
+        if padding not in ("SAME", "VALID"):
+            allowed = '"SAME", "VALID", "EXPLICIT"' if explicit_ok else '"SAME", "VALID"'
+            raise invalid(op_name, f"Value for attr 'padding' of \"{padding}\" is not in the list of allowed values: "
+                                   f"{allowed} [Op:{tf_op}].")
+        return padding
+    if not explicit_ok:
+        raise TypeError(f"{op_name}: Expected string for argument 'padding' not {padding!r}.")
+    pads = [tuple(int(i) for i in p) for p in padding]
+    if len(pads) != n + 2 or any(len(p) != 2 for p in pads):
+        raise ValueError(f"{op_name}: explicit padding must be a list of {n + 2} [before, after] pairs, got "
+                         f"{padding!r}.")
+    outer = (pads[0], pads[1]) if channels_first else (pads[0], pads[-1])
+    if outer != ((0, 0), (0, 0)):
+        raise invalid(op_name, "Nonzero explicit padding in the batch or depth dimensions is not supported.")
+    if any(p < 0 for pair in pads for p in pair):
+        raise invalid(op_name, f"All elements of explicit_paddings must be nonnegative, got {padding!r}.")
+    return tuple(pads[2:]) if channels_first else tuple(pads[1:-1])
+
+
+def _dims(n: int, channels_first: bool) -> tuple:
+    sp = "DHW"[3 - n:] if n <= 3 else None
+    if channels_first:
+        return ("NC" + sp, "OI" + sp, "NC" + sp)
+    return ("N" + sp + "C", sp + "IO", "N" + sp + "C")
+
+
+def _conv(x, w, strides, padding, dilations, channels_first, groups):
+    n = w.ndim - 2
+    dn = jax.lax.conv_dimension_numbers(x.shape, w.shape, _dims(n, channels_first))
+    # TF keeps filters as [*spatial, in, out] in every data format.
+    if channels_first:
+        w = jnp.moveaxis(w, (-1, -2), (0, 1))
+    kw = {}
+    if x.dtype.kind in "iu":
+        kw["preferred_element_type"] = x.dtype
+    return jax.lax.conv_general_dilated(x, w, window_strides=strides, padding=padding, rhs_dilation=dilations,
+                                        dimension_numbers=dn, feature_group_count=groups, **kw)
+
+
+def _out_size(size: int, k: int, s: int, d: int, pad: Any) -> int:
+    eff = (k - 1) * d + 1
+    if pad == "SAME":
+        return -(-size // s)
+    if pad == "VALID":
+        return (size - eff) // s + 1 if size >= eff else size - eff
+    return (size + pad[0] + pad[1] - eff) // s + 1 if size + pad[0] + pad[1] >= eff else size + sum(pad) - eff
+
+
+def _convolution(op_name: str, tf_op: str, n: int, input: Any, filters: Any, strides: Any, padding: Any,  # noqa: A002
+                 data_format: str, dilations: Any) -> Tensor:
+    x, w = coerce2(input, filters)
+    _same(x, w, op_name, tf_op)
+    _check(x, FLOAT | frozenset({np.dtype("int32")}), op_name, tf_op)
+    channels_first = data_format.startswith("NC")
+    lengths = (1, n, n + 2)
+    st = _split_full(_spatial_list(strides, n, "strides", op_name, lengths), n, channels_first, "strides", op_name,
+                     f"strides={strides}")
+    dl = _split_full(_spatial_list(1 if dilations is None else dilations, n, "dilations", op_name, lengths), n,
+                     channels_first, "dilations", op_name, f"dilations={dilations}")
+    pad = _padding(padding, n, channels_first, op_name, tf_op)
+    if w._value.ndim != n + 2:
+        raise invalid(op_name, f"filter must be {n + 2}-dimensional: {list(w._value.shape)}.")
+    xs = x._value.shape
+    if len(xs) < n + 2:
+        raise invalid(op_name, f"convolution input must be {n + 2}-dimensional: {list(xs)}.")
+    batch = xs[:len(xs) - n - 1]
+    if len(batch) > 1:  # TF folds extra leading batch axes
+        from .array import reshape
+
+        flat = reshape(x, (-1,) + tuple(xs[len(batch):]))
+        out = _convolution(op_name, tf_op, n, flat, w, strides, padding, data_format, dilations)
+        return reshape(out, tuple(batch) + tuple(out._value.shape[1:]))
+    cin = xs[1] if channels_first else xs[-1]
+    fin = w._value.shape[-2]
+    if fin == 0 or cin % fin:
+        raise invalid(op_name, f"input depth must be evenly divisible by filter depth: {cin} vs {fin}.")
+    groups = cin // fin
+    if w._value.shape[-1] % groups:
+        raise invalid(op_name, f"filter output depth {w._value.shape[-1]} is not divisible by the number of groups "
+                               f"{groups}.")
+    spatial = xs[2:] if channels_first else xs[1:-1]
+    for i in range(n):
+        o = _out_size(spatial[i], w._value.shape[i], st[i], dl[i], pad if isinstance(pad, str) else pad[i])
+        if o < 0:
+            raise invalid(op_name, f"Computed output size would be negative: {o} [input_size: {spatial[i]}, "
+                                   f"effective_filter_size: {(w._value.shape[i] - 1) * dl[i] + 1}, stride: {st[i]}].")
+    if any(s > 1 for s in st) and any(d > 1 for d in dl):
+        pass  # TF's conv2d accepts both on CPU; XLA too.
+    return run(_conv, (x, w), op_name, strides=st, padding=pad, dilations=dl, channels_first=channels_first,
+               groups=groups)
+
+
+def conv2d(input: Any, filters: Any, strides: Any, padding: Any, data_format: str = "NHWC",  # noqa: A002
+           dilations: Any = None, name: Any = None) -> Tensor:
+    """tf.nn.conv2d: 2-D convolution of ``input`` [N, H, W, C] with ``filters`` [kh, kw, C_in, C_out].
+
+    ``padding`` is 'SAME', 'VALID' or explicit [[0, 0], [t, b], [l, r], [0, 0]]; strides/dilations are an int or
+    a list of 1, 2 or 4; input depth a multiple of C_in gives a grouped convolution, as TF.
+    """
+    return _convolution("tf.nn.conv2d", "Conv2D", 2, input, filters, strides, padding, data_format or "NHWC",
+                        dilations)
+
+
+def conv1d(input: Any, filters: Any, stride: Any, padding: Any, data_format: str = "NWC",  # noqa: A002
+           dilations: Any = None, name: Any = None) -> Tensor:
+    """tf.nn.conv1d: 1-D convolution of ``input`` [N, W, C] with ``filters`` [k, C_in, C_out]."""
+    df = data_format or "NWC"
+    if df not in ("NWC", "NCW"):
+        raise ValueError(f"tf.nn.conv1d: data_format must be 'NWC' or 'NCW', got {data_format!r}.")
+    return _convolution("tf.nn.conv1d", "Conv2D", 1, input, filters, stride, padding, df, dilations)
+
+
+def _pool_impl(x, ksize, strides, padding, channels_first, kind):
+    n = len(ksize)
+    if channels_first:
+        win, st = (1, 1) + ksize, (1, 1) + strides
+    else:
+        win, st = (1,) + ksize + (1,), (1,) + strides + (1,)
+    if isinstance(padding, str):
+        pads = jax.lax.padtype_to_pads(x.shape, win, st, padding)
+    else:
+        pads = ((0, 0), (0, 0)) + padding if channels_first else ((0, 0),) + padding + ((0, 0),)
+    if kind == "max":
+        # NumPy init values let JAX recognise the (differentiable) max / sum window reductions.
+        init = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+        return jax.lax.reduce_window(x, np.array(init, x.dtype), jax.lax.max, win, st, pads)
+    s = jax.lax.reduce_window(x, np.zeros((), x.dtype), jax.lax.add, win, st, pads)
+    cpads = pads[2:] if channels_first else pads[1:-1]
+    ones = np.ones(x.shape[2:] if channels_first else x.shape[1:-1], x.dtype)
+    count = jax.lax.reduce_window(ones, np.zeros((), x.dtype), jax.lax.add, ksize, strides, cpads)
+    count = count.reshape(count.shape if channels_first else count.shape + (1,))
+    _ = n
+    return s / count
+
+
+def _pool(op_name: str, tf_op: str, kind: str, input: Any, ksize: Any, strides: Any, padding: Any,  # noqa: A002
+          data_format: Any, n: int | None) -> Tensor:
+    x = convert_to_tensor(input)
+    rank = x._value.ndim
+    if n is None:
+        if rank not in (3, 4, 5):
+            raise ValueError(f"{op_name}: `input.shape.rank` must be 3, 4 or 5. Received: "
+                             f"input.shape={tuple(x._value.shape)} of rank {rank}.")
+        n = rank - 2
+    elif rank != n + 2:
+        raise invalid(op_name, f"input must be {n + 2}-dimensional, got shape {list(x._value.shape)}.")
+    if n == 3:  # TF's 3-D pooling kernels: half, bfloat16 and float only (no double kernel for AvgPool3D)
+        low = FLOAT - {np.dtype("float64")}
+        if x._value.dtype == np.float64 and kind == "avg":
+            raise errors.NotFoundError(None, None, f"{op_name}: Could not find device for node AvgPool3D[T=DT_DOUBLE]"
+                                                   " (cast to float32).")
+        _check(x, low, op_name, tf_op + "3D")
+    allowed = FLOAT if kind == "avg" else FLOAT | INT
+    _check(x, allowed, op_name, tf_op)
+    df = data_format or ("NWC", "NHWC", "NDHWC")[n - 1]
+    channels_first = str(df).startswith("NC")
+    lengths = (1, n, n + 2)
+    ks = _split_full(_spatial_list(ksize, n, "ksize", op_name, lengths), n, channels_first, "ksize", op_name,
+                     "Pooling is not yet supported on the batch dimension.")
+    st = _split_full(_spatial_list(strides, n, "strides", op_name, lengths), n, channels_first, "strides", op_name,
+                     "Pooling is not yet supported on the batch dimension.")
+    pad = _padding(padding, n, channels_first, op_name, tf_op, explicit_ok=kind == "max")
+    spatial = x._value.shape[2:] if channels_first else x._value.shape[1:-1]
+    for i in range(n):
+        o = _out_size(spatial[i], ks[i], st[i], 1, pad if isinstance(pad, str) else pad[i])
+        if o <= 0 and not (isinstance(pad, str) and pad == "SAME"):
+            raise invalid(op_name, f"Computed output size would be negative: {o} [input_size: {spatial[i]}, "
+                                   f"effective_filter_size: {ks[i]}, stride: {st[i]}].")
+    return run(_pool_impl, (x,), op_name, ksize=ks, strides=st, padding=pad, channels_first=channels_first,
+               kind=kind)
+
+
+def max_pool2d(input: Any, ksize: Any, strides: Any, padding: Any, data_format: str = "NHWC",  # noqa: A002
+               name: Any = None) -> Tensor:
+    """tf.nn.max_pool2d: max over ``ksize`` windows of an NHWC tensor ('SAME', 'VALID' or explicit padding)."""
+    return _pool("tf.nn.max_pool2d", "MaxPool", "max", input, ksize, strides, padding, data_format, 2)
+
+
+def avg_pool2d(input: Any, ksize: Any, strides: Any, padding: Any, data_format: str = "NHWC",  # noqa: A002
+               name: Any = None) -> Tensor:
+    """tf.nn.avg_pool2d: mean over windows; with 'SAME' padding, divides by the number of valid elements as TF."""
+    return _pool("tf.nn.avg_pool2d", "AvgPool", "avg", input, ksize, strides, padding, data_format, 2)
+
+
+def max_pool(input: Any, ksize: Any, strides: Any, padding: Any, data_format: Any = None,  # noqa: A002
+             name: Any = None) -> Tensor:
+    """tf.nn.max_pool: N-D max pooling; N is the input's rank minus 2 (1, 2 or 3)."""
+    return _pool("tf.nn.max_pool", "MaxPool", "max", input, ksize, strides, padding, data_format, None)
+
+
+def avg_pool(input: Any, ksize: Any, strides: Any, padding: Any, data_format: Any = None,  # noqa: A002
+             name: Any = None) -> Tensor:
+    """tf.nn.avg_pool: N-D average pooling; N is the input's rank minus 2 (1, 2 or 3)."""
+    return _pool("tf.nn.avg_pool", "AvgPool", "avg", input, ksize, strides, padding, data_format, None)
+
+
+# ---------------------------------------------------------------------------------------------
+# dropout
+
+_fallback_key: list = []
+
+
+def _next_key(seed: Any) -> Any:
+    """A fresh JAX key: from tf.random's global/op-seed state when available, else a local numpy-seeded stream."""
+    try:
+        from .random import next_key
+    except ImportError:  # pragma: no cover - tf.random not there
+        next_key = None
+    if next_key is not None:
+        return next_key(seed)
+    if not _fallback_key:
+        _fallback_key.append(np.random.default_rng(seed))
+    return jnp.asarray(_fallback_key[0].integers(0, 2**32, size=2, dtype=np.uint32))
+
+
+def _dropout(x, key, rate, noise_shape):
+    keep = jax.random.uniform(key, noise_shape, jnp.float32) >= rate
+    scale = np.asarray(1.0 / (1.0 - rate), x.dtype)
+    return jnp.where(keep, x * scale, jnp.zeros((), x.dtype))
+
+
+def dropout(x: Any, rate: Any, noise_shape: Any = None, seed: Any = None, name: Any = None) -> Tensor:
+    """tf.nn.dropout: zero each element with probability ``rate``, scale the rest by ``1 / (1 - rate)``.
+
+    Difference from TF: the random numbers differ (JAX's generator); ``seed`` follows tf.random's semantics.
+    """
+    op_name = "tf.nn.dropout"
+    t = convert_to_tensor(x)
+    if t._value.dtype not in FLOAT:
+        raise ValueError(f"{op_name}: `x.dtype` must be a floating point tensor as `x` will be scaled. Received: "
+                         f"x_dtype={t.dtype!r}.")
+    if isinstance(rate, Tensor) or hasattr(type(rate), "__tf_tensor__"):
+        rv = convert_to_tensor(rate)
+        if isinstance(rv._value, jax.core.Tracer):
+            raise TypeError(f"{op_name}: a traced `rate` is not supported; pass a Python float.")
+        r = float(np.asarray(rv._value))
+    else:
+        try:
+            r = float(rate)
+        except (TypeError, ValueError):
+            raise ValueError(f"{op_name}: `rate` must be a scalar tensor or a float in the range [0, 1). "
+                             f"Received: rate={rate!r}.") from None
+    if not 0 <= r < 1:
+        raise ValueError(f"{op_name}: `rate` must be a scalar tensor or a float in the range [0, 1). "
+                         f"Received: rate={rate}.")
+    shape = tuple(t._value.shape)
+    if noise_shape is None:
+        ns = shape
+    else:
+        vals = list(noise_shape.numpy()) if isinstance(noise_shape, Tensor) else list(noise_shape)
+        if len(vals) != len(shape):
+            raise invalid(op_name, f"noise_shape {vals} must have the same rank as x (shape {list(shape)}).")
+        ns = tuple(shape[i] if v is None else int(v) for i, v in enumerate(vals))
+        for i, v in enumerate(ns):
+            if v != shape[i] and v != 1:
+                raise invalid(op_name, f"noise_shape {list(ns)} must be broadcastable to the shape of x "
+                                       f"{list(shape)}.")
+    if r == 0 and not isinstance(rate, Tensor):
+        from .math import identity
+
+        return identity(t)
+    key = _next_key(seed)
+    return run(_dropout, (t, wrap(key)), op_name, rate=r, noise_shape=ns)
+
+
+register(("nn.relu",), relu, kind="nn_act_int")
+register(("nn.relu6",), relu6, kind="nn_act_int")
+register(("nn.elu",), elu, kind="nn_act")
+register(("nn.selu",), selu, kind="nn_act")
+register(("nn.gelu",), gelu, kind="nn_gelu")
+register(("nn.leaky_relu",), leaky_relu, kind="nn_leaky")
+register(("nn.silu", "nn.swish"), silu, kind="nn_silu")
+register(("nn.softmax", "math.softmax"), softmax, kind="softmax")
+register(("nn.log_softmax", "math.log_softmax"), log_softmax, kind="softmax")
+register(("nn.sigmoid_cross_entropy_with_logits",), sigmoid_cross_entropy_with_logits, kind="sigmoid_ce")
+register(("nn.softmax_cross_entropy_with_logits",), softmax_cross_entropy_with_logits, kind="softmax_ce")
+register(("nn.sparse_softmax_cross_entropy_with_logits",), sparse_softmax_cross_entropy_with_logits,
+         kind="sparse_ce")
+register(("nn.l2_loss",), l2_loss, kind="l2_loss")
+register(("nn.bias_add",), bias_add, kind="bias_add")
+register(("nn.moments",), moments, kind="moments")
+register(("nn.conv2d",), conv2d, kind="conv2d", extra={"tol": {"rtol": 1e-4, "atol": 1e-4},
+                                                       "grad_tol": {"rtol": 1e-4, "atol": 1e-4}})
+register(("nn.conv1d",), conv1d, kind="conv1d", extra={"tol": {"rtol": 1e-4, "atol": 1e-4},
+                                                       "grad_tol": {"rtol": 1e-4, "atol": 1e-4}})
+register(("nn.max_pool2d",), max_pool2d, kind="max_pool")
+register(("nn.avg_pool2d",), avg_pool2d, kind="avg_pool")
+register(("nn.max_pool",), max_pool, kind="max_pool_nd")
+register(("nn.avg_pool",), avg_pool, kind="avg_pool_nd")
+register(("nn.dropout",), dropout)
