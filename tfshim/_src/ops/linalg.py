@@ -18,7 +18,7 @@ import numpy as np
 from .. import dtypes as _dt
 from .. import errors
 from ..convert import convert_to_tensor
-from ..dispatch import invalid, run
+from ..dispatch import execute, invalid, primitive, run
 from ..tensor import Tensor
 from .elementwise import COMPLEX, FLOAT, INT, UINT, coerce2, dtype_error, unsupported
 from .reduction import norm_axes, static_int_list
@@ -95,11 +95,20 @@ def _matmul_shapes(sa: tuple, sb: tuple, ta: bool, tb: bool, op_name: str) -> No
                                f"{list(sb)}.") from None
 
 
+_PLAIN_MATMUL = primitive(_matmul, ta=False, tb=False, ca=False, cb=False, out=None)
+
+
 def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False, adjoint_a: bool = False,
            adjoint_b: bool = False, a_is_sparse: bool = False, b_is_sparse: bool = False, output_type: Any = None,
            grad_a: bool = False, grad_b: bool = False, name: Any = None) -> Tensor:
     """tf.linalg.matmul: ``a @ b`` over the last two axes, batch axes broadcast (``*_is_sparse`` are hints only)."""
     op_name = "tf.linalg.matmul"
+    if (type(a) is Tensor and type(b) is Tensor and not (transpose_a or transpose_b or adjoint_a or adjoint_b)
+            and output_type is None):
+        av, bv = a._value, b._value
+        # Fast path for the common case (same dtype, plain 2-D operands): one jitted call.
+        if av.dtype == bv.dtype and av.dtype in _MATMUL_T and av.ndim == 2 == bv.ndim and av.shape[1] == bv.shape[0]:
+            return execute(_PLAIN_MATMUL, (a, b), op_name)
     if transpose_a and adjoint_a:
         raise ValueError(f"{op_name}: Only one of `transpose_a` and `adjoint_a` can be True. Received "
                          f"`transpose_a`={transpose_a}, `adjoint_a`={adjoint_a}.")
