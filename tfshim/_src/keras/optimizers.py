@@ -1,0 +1,698 @@
+"""tf.keras.optimizers on JAX (and optax): Keras 3's update rules as pure jitted functions.
+
+Each optimizer keeps Keras' state objects — ``iterations`` (int64 Variable), ``learning_rate`` (a
+float32 Variable, or a schedule), and slot Variables (e.g. Adam's ``momentum``/``velocity``) created
+on the first ``apply_gradients`` for the variables given then (``build``). ``apply_gradients`` runs
+ONE jitted pure function ``(params, grads, slots, lr, iterations) -> (params, slots, iterations)``
+for all variables (compiled once per set of shapes) and writes the results back into the Variables,
+so it is fast eagerly and traces cleanly inside ``fit``'s jitted training step.
+
+The update formulas are Keras 3's, not optax's, where they differ (Adam applies epsilon after the
+bias correction of the step size, ``lr*sqrt(1-b2^t)/(1-b1^t) * m/(sqrt(v)+eps)``; Keras' SGD momentum
+accumulates ``-lr*g``), so the numbers match tf.keras. ``OptaxOptimizer`` wraps any optax
+``GradientTransformation`` with the same Variable-backed state (a tfshim extension).
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+
+from .. import state as _state
+from ..convert import convert_to_tensor
+from ..tensor import Tensor, wrap
+from ..variable import Variable
+from .schedules import LearningRateSchedule
+
+_NAME_UIDS: dict = {}
+
+
+def _auto_name(base: str) -> str:
+    n = _NAME_UIDS.get(base, 0)
+    _NAME_UIDS[base] = n + 1
+    return base if n == 0 else f"{base}_{n}"
+
+
+def _snake(name: str) -> str:
+    s = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", s).lower()
+
+
+def _var_path(v: Any) -> str:
+    path = getattr(v, "path", None)
+    if not isinstance(path, str):
+        path = v.name
+    return path.replace("/", "_").replace(":", "_")
+
+
+def _raw_assign(var: Variable, value: jax.Array) -> None:
+    """Write a computed jax array into a Variable (the fast path of ``assign``)."""
+    if _state.accumulators:
+        var.assign(wrap(value), read_value=False)
+    else:
+        var._value = value
+
+
+def _clip_by_norm(g: jax.Array, clip: float) -> jax.Array:
+    # tf.clip_by_norm, as Keras' TF backend uses for clipnorm
+    l2sum = jnp.sum(g * g)
+    pred = l2sum > 0
+    l2norm = jnp.where(pred, jnp.sqrt(jnp.where(pred, l2sum, 1.0)), l2sum)
+    c = jnp.asarray(clip, g.dtype)
+    return g * c / jnp.maximum(l2norm, c)
+
+
+def _clip_by_global_norm(grads: list, clip: float) -> list:
+    use_norm = jnp.sqrt(sum(jnp.sum(jnp.square(g)).astype(jnp.float32) for g in grads))
+    scale = clip * jnp.minimum(1.0 / use_norm, 1.0 / clip)
+    scale = scale + (use_norm - use_norm)  # NaN for a non-finite norm, as Keras
+    return [g * scale.astype(g.dtype) for g in grads]
+
+
+def _densify(g: Any) -> Tensor:
+    vals = convert_to_tensor(g.values)._value
+    idx = convert_to_tensor(g.indices)._value
+    shape = tuple(int(x) for x in np.asarray(convert_to_tensor(g.dense_shape)._value))
+    return wrap(jnp.zeros(shape, vals.dtype).at[idx].add(vals))
+
+
+class Optimizer:
+    """tf.keras.optimizers.Optimizer: the base class (Keras 3 arguments).
+
+    Subclasses define ``_slot_names`` (per-variable state), optionally ``_slot_init(name, value)``,
+    and the pure per-variable rule ``_update(p, g, slots: dict, lr, step) -> (new_p, new_slots)``.
+    Differences from Keras: ``use_ema``, ``loss_scale_factor`` and ``gradient_accumulation_steps`` are
+    not supported; ``minimize`` (Keras 2 API) is provided as an extension.
+    """
+
+    _slot_names: tuple = ()
+
+    def __init__(self, learning_rate: Any, weight_decay: Any = None, clipnorm: Any = None, clipvalue: Any = None,
+                 global_clipnorm: Any = None, use_ema: bool = False, ema_momentum: float = 0.99,
+                 ema_overwrite_frequency: Any = None, loss_scale_factor: Any = None,
+                 gradient_accumulation_steps: Any = None, name: str | None = None, **kwargs: Any):
+        if kwargs.pop("decay", None) is not None:
+            warnings.warn("Argument `decay` is no longer supported and will be ignored.", stacklevel=2)
+        if kwargs:
+            raise ValueError(f"Argument(s) not recognized: {kwargs}")
+        if use_ema or gradient_accumulation_steps or loss_scale_factor:
+            raise NotImplementedError(
+                f"tfshim: {type(self).__name__}(use_ema / gradient_accumulation_steps / loss_scale_factor) is not "
+                "supported yet."
+            )
+        if sum(x is not None for x in (clipnorm, clipvalue, global_clipnorm)) > 1:
+            raise ValueError(
+                "Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set. Received: "
+                f"clipnorm={clipnorm}, clipvalue={clipvalue}, global_clipnorm={global_clipnorm}"
+            )
+        self.name = name if name is not None else _auto_name(_snake(type(self).__name__))
+        self.weight_decay = weight_decay
+        self.clipnorm = clipnorm
+        self.clipvalue = clipvalue
+        self.global_clipnorm = global_clipnorm
+        self.use_ema = use_ema
+        self.ema_momentum = ema_momentum
+        self.ema_overwrite_frequency = ema_overwrite_frequency
+        self.loss_scale_factor = loss_scale_factor
+        self.gradient_accumulation_steps = gradient_accumulation_steps
+        self.built = False
+        self._iterations = self._make_var(np.int64(0), "iteration")
+        if isinstance(learning_rate, LearningRateSchedule) or (
+                callable(learning_rate) and not isinstance(learning_rate, (Tensor, Variable))):
+            self._learning_rate = learning_rate
+        else:
+            try:
+                lr = float(np.asarray(learning_rate))
+            except (TypeError, ValueError):
+                raise ValueError(
+                    "Argument `learning_rate` should be float, or an instance of LearningRateSchedule, or a callable "
+                    f"(that takes in the current iteration value and returns the corresponding learning rate "
+                    f"value). Received instead: learning_rate={learning_rate}"
+                ) from None
+            self._learning_rate = self._make_var(np.float32(lr), "learning_rate")
+        self._trainable_variables: list = []
+        self._slots: list = []  # per trainable variable: the list of its slot Variables (in _slot_names order)
+        self._index: dict = {}
+        self._exclude_ids: set = set()
+        self._exclude_pattern: Any = None
+        self._jit_apply = jax.jit(self._apply_pure, static_argnames=("wd_mask",))
+
+    # -- state ------------------------------------------------------------------------------
+    def _make_var(self, value: Any, name: str) -> Variable:
+        """A non-trainable state Variable named as Keras names it (``name``; ``path`` = ``optimizer/name``)."""
+        v = Variable(value, trainable=False)
+        v._name = f"{name}:0"
+        v.path = f"{self.name}/{name}"
+        return v
+
+    @property
+    def iterations(self) -> Variable:
+        """The step counter (an int64 Variable), incremented by every ``apply_gradients``."""
+        return self._iterations
+
+    @property
+    def variables(self) -> list:
+        """[iterations, learning_rate (if a Variable), then every slot variable]."""
+        out = [self._iterations]
+        if isinstance(self._learning_rate, Variable):
+            out.append(self._learning_rate)
+        # Keras' order: slot groups in turn; inside a group, per variable, the group's slots
+        names = list(self._slot_names)
+        for group in self._slot_groups():
+            cols = [names.index(n) for n in group]
+            for slots in self._slots:
+                out.extend(slots[c] for c in cols)
+        return out
+
+    def _slot_groups(self) -> tuple:
+        """How Keras creates the slots (which fixes the order of ``variables``): groups of slot names."""
+        return (tuple(self._slot_names),)
+
+    @property
+    def learning_rate(self) -> Any:
+        """The current learning rate: the Variable, or the schedule evaluated at ``iterations``."""
+        lr = self._learning_rate
+        if isinstance(lr, LearningRateSchedule):
+            return lr(self._iterations)
+        if isinstance(lr, Variable):
+            return lr
+        if callable(lr):
+            return lr()
+        return lr
+
+    @learning_rate.setter
+    def learning_rate(self, value: Any) -> None:
+        if isinstance(value, LearningRateSchedule) or (callable(value) and not isinstance(value, (Tensor, Variable))):
+            self._learning_rate = value
+            return
+        if not isinstance(self._learning_rate, Variable):
+            if isinstance(self._learning_rate, LearningRateSchedule):
+                raise TypeError(
+                    "This optimizer was created with a `LearningRateSchedule` object as its `learning_rate` "
+                    "constructor argument, hence its learning rate is not settable. If you need the learning rate "
+                    "to be settable, you should instantiate the optimizer with a float `learning_rate` argument."
+                )
+            self._learning_rate = self._make_var(np.float32(0.0), "learning_rate")
+        self._learning_rate.assign(np.float32(np.asarray(value)) if not isinstance(value, (Tensor, Variable))
+                                   else value)
+
+    lr = learning_rate
+
+    def _slot_init(self, slot: str, value: jax.Array) -> Any:
+        return jnp.zeros_like(value)
+
+    def build(self, var_list: list) -> None:
+        """Create the slot variables for ``var_list`` (Keras: called by the first ``apply_gradients``)."""
+        for v in var_list:
+            key = id(v)
+            if key in self._index:
+                continue
+            slots = []
+            for s in self._slot_names:
+                init = self._slot_init(s, v._value)
+                slots.append(self._make_var(wrap(jnp.asarray(init, v._value.dtype)), f"{_var_path(v)}_{s}"))
+            # registered only once every slot exists (creation may be interrupted, e.g. inside tf.function)
+            self._index[key] = len(self._trainable_variables)
+            self._trainable_variables.append(v)
+            self._slots.append(slots)
+        self.built = True
+
+    def exclude_from_weight_decay(self, var_list: Any = None, var_names: Any = None) -> None:
+        """Exclude variables (or names matching any of ``var_names``) from weight decay; call before building."""
+        if self.built:
+            raise ValueError("`exclude_from_weight_decay()` can only be configured before the optimizer is built.")
+        self._exclude_ids = {id(v) for v in (var_list or [])}
+        self._exclude_pattern = re.compile("|".join(set(var_names))) if var_names else None
+
+    def _use_weight_decay(self, v: Any) -> bool:
+        if id(v) in self._exclude_ids:
+            return False
+        return not (self._exclude_pattern is not None and self._exclude_pattern.search(v.name))
+
+    # -- the pure update ----------------------------------------------------------------------
+    def _update(self, p: jax.Array, g: jax.Array, slots: dict, lr: jax.Array, step: jax.Array) -> tuple:
+        raise NotImplementedError
+
+    def _lr_value(self, iterations: jax.Array, lr: Any) -> jax.Array:
+        if isinstance(self._learning_rate, LearningRateSchedule):
+            return self._learning_rate._jax(iterations)
+        return lr
+
+    def _apply_pure(self, params: list, grads: list, slots: list, lr: Any, iterations: jax.Array,
+                    wd_mask: tuple) -> tuple:
+        lr = self._lr_value(iterations, lr)
+        grads = [g.astype(p.dtype) for g, p in zip(grads, params)]
+        if self.clipnorm and self.clipnorm > 0:
+            grads = [_clip_by_norm(g, self.clipnorm) for g in grads]
+        elif self.global_clipnorm and self.global_clipnorm > 0:
+            grads = _clip_by_global_norm(grads, self.global_clipnorm)
+        elif self.clipvalue and self.clipvalue > 0:
+            grads, _ = optax.clip(self.clipvalue).update(grads, optax.EmptyState())
+        new_params, new_slots = [], []
+        for p, g, s, wd in zip(params, grads, slots, wd_mask):
+            lr_p = jnp.asarray(lr).astype(p.dtype)
+            if wd:
+                p = p - p * jnp.asarray(self.weight_decay, p.dtype) * lr_p
+            step = (iterations + 1).astype(p.dtype)
+            p2, s2 = self._update(p, g, dict(zip(self._slot_names, s)), lr_p, step)
+            new_params.append(p2.astype(p.dtype))
+            new_slots.append([s2[n] for n in self._slot_names])
+        return new_params, new_slots, iterations + 1
+
+    # -- public API ----------------------------------------------------------------------------
+    def apply_gradients(self, grads_and_vars: Any) -> Variable:
+        """Optimizer.apply_gradients(zip(grads, vars)): one update step; returns ``iterations``.
+
+        ``None`` gradients are skipped with Keras' warning (all ``None`` raises ValueError)."""
+        pairs = list(grads_and_vars)
+        grads = [g for g, _ in pairs]
+        tvars = [v for _, v in pairs]
+        return self.apply(grads, tvars)
+
+    def apply(self, grads: list, trainable_variables: Any = None) -> Variable:
+        """Optimizer.apply(grads, trainable_variables): as ``apply_gradients`` with separate lists."""
+        grads = list(grads)
+        if trainable_variables is None:
+            if not self.built:
+                raise ValueError(
+                    "When passing `grads` without `variables`, the optimizer must already be built on a list of "
+                    "variables. Call `optimizer.build(trainable_variables)` first. "
+                )
+            trainable_variables = self._trainable_variables
+        tvars = list(trainable_variables)
+        if not self.built:
+            self.build(tvars)
+        for v in tvars:
+            if id(v) not in self._index:
+                raise ValueError(
+                    f"Unknown variable: {v}. This optimizer can only be called for the variables it was originally "
+                    "built with. When working with a new set of variables, you should recreate a new optimizer "
+                    "instance."
+                )
+        missing = [v for g, v in zip(grads, tvars) if g is None]
+        kept = [(g, v) for g, v in zip(grads, tvars) if g is not None]
+        if not kept:
+            raise ValueError("No gradients provided for any variable.")
+        if missing:
+            warnings.warn(
+                f"Gradients do not exist for variables {[v.name for v in missing]} when minimizing the loss. If "
+                "using `model.compile()`, did you forget to provide a `loss` argument?", stacklevel=2
+            )
+        if _state.tracing:  # inside tf.function: every state variable must be lifted (a plain read lifts it)
+            for _, v in kept:
+                for x in (v, *self._slots[self._index[id(v)]]):
+                    if not isinstance(x._value, jax.core.Tracer):
+                        x._read()
+            for x in (self._iterations, self._learning_rate):
+                if isinstance(x, Variable) and not isinstance(x._value, jax.core.Tracer):
+                    x._read()
+        params, gvals, slots, idx = [], [], [], []
+        for g, v in kept:
+            if hasattr(g, "values") and hasattr(g, "indices") and hasattr(g, "dense_shape"):
+                g = _densify(g)  # IndexedSlices (e.g. from an embedding lookup)
+            gt = g if isinstance(g, Tensor) else convert_to_tensor(g)
+            i = self._index[id(v)]
+            idx.append(i)
+            params.append(v._value)
+            gvals.append(gt._value)
+            slots.append([s._value for s in self._slots[i]])
+        lr = self._learning_rate
+        if isinstance(lr, Variable):
+            lr_val = lr._value
+        elif isinstance(lr, LearningRateSchedule):
+            lr_val = None
+        else:
+            lr_val = jnp.asarray(np.float32(np.asarray(lr() if callable(lr) else lr)))
+        wd_mask = tuple(bool(self.weight_decay) and self._use_weight_decay(v) for _, v in kept)
+        new_p, new_s, new_it = self._jit_apply(params, gvals, slots, lr_val, self._iterations._value, wd_mask=wd_mask)
+        for (_, v), p, i, s in zip(kept, new_p, idx, new_s):
+            _raw_assign(v, p)
+            for sv, x in zip(self._slots[i], s):
+                _raw_assign(sv, x)
+            if getattr(v, "constraint", None) is not None:
+                v.assign(v.constraint(v))
+        _raw_assign(self._iterations, new_it)
+        return self._iterations
+
+    def minimize(self, loss: Any, var_list: Any, tape: Any = None) -> Variable:
+        """Keras 2's Optimizer.minimize(loss, var_list, tape=None) (an extension: Keras 3 removed it).
+
+        ``loss`` is a callable (or a Tensor computed under ``tape``); ``var_list`` a list or a callable."""
+        from ..tape import GradientTape
+
+        if not callable(loss) and tape is None:
+            raise ValueError("`tape` is required when a `Tensor` loss is passed. Received: loss={loss}, tape=None.")
+        if callable(loss):
+            tape = tape if tape is not None else GradientTape()
+            with tape:
+                if callable(var_list):
+                    var_list = var_list()
+                else:
+                    tape.watch(var_list)
+                loss = loss()
+        if callable(var_list):
+            var_list = var_list()
+        var_list = list(var_list)
+        grads = tape.gradient(loss, var_list)
+        return self.apply_gradients(zip(grads, var_list))
+
+    def get_config(self) -> dict:
+        lr = self._learning_rate
+        if isinstance(lr, LearningRateSchedule):
+            from .schedules import serialize
+
+            lr_cfg: Any = serialize(lr)
+        elif isinstance(lr, Variable):
+            lr_cfg = float(lr.numpy())
+        else:
+            lr_cfg = lr
+        return {"name": self.name, "learning_rate": lr_cfg, "weight_decay": self.weight_decay,
+                "clipnorm": self.clipnorm, "global_clipnorm": self.global_clipnorm, "clipvalue": self.clipvalue,
+                "use_ema": self.use_ema, "ema_momentum": self.ema_momentum,
+                "ema_overwrite_frequency": self.ema_overwrite_frequency, "loss_scale_factor": self.loss_scale_factor,
+                "gradient_accumulation_steps": self.gradient_accumulation_steps}
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects: Any = None) -> Optimizer:
+        config = dict(config)
+        if isinstance(config.get("learning_rate"), dict):
+            from .schedules import deserialize
+
+            config["learning_rate"] = deserialize(config["learning_rate"], custom_objects)
+        return cls(**config)
+
+    def get_weights(self) -> list:
+        return [v.numpy() for v in self.variables]
+
+    def set_weights(self, weights: list) -> None:
+        if not self.built:
+            raise ValueError("You are calling `set_weights()` on an optimizer that has not yet been built. Please "
+                             "call `optimizer.build(trainable_variables)` to create the optimizer weights before "
+                             "calling `set_weights()`.")
+        for v, w in zip(self.variables, weights):
+            v.assign(w)
+
+    def __repr__(self) -> str:
+        return f"<keras.src.optimizers.{_snake(type(self).__name__)}.{type(self).__name__} name={self.name}>"
+
+
+# -- Keras 3 update rules --------------------------------------------------------------------------
+class SGD(Optimizer):
+    """tf.keras.optimizers.SGD: ``m = momentum*m - lr*g; p += m`` (Nesterov: ``p += momentum*m - lr*g``)."""
+
+    def __init__(self, learning_rate: Any = 0.01, momentum: float = 0.0, nesterov: bool = False,
+                 weight_decay: Any = None, clipnorm: Any = None, clipvalue: Any = None, global_clipnorm: Any = None,
+                 name: str | None = None, **kwargs: Any):
+        if not isinstance(momentum, float) or momentum < 0 or momentum > 1:
+            if not (isinstance(momentum, int) and 0 <= momentum <= 1):
+                raise ValueError("`momentum` must be a float between [0, 1].")
+        super().__init__(learning_rate, weight_decay=weight_decay, clipnorm=clipnorm, clipvalue=clipvalue,
+                         global_clipnorm=global_clipnorm, name=name, **kwargs)
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self._slot_names = ("momentum",) if momentum != 0 else ()
+
+    def _update(self, p, g, slots, lr, step):
+        if not self._slot_names:
+            return p - g * lr, {}
+        mom = jnp.asarray(self.momentum, p.dtype)
+        m = slots["momentum"] * mom - g * lr
+        p = p + (m * mom - g * lr) if self.nesterov else p + m
+        return p, {"momentum": m}
+
+    def get_config(self) -> dict:
+        c = super().get_config()
+        c.update(momentum=self.momentum, nesterov=self.nesterov)
+        return c
+
+
+class Adam(Optimizer):
+    """tf.keras.optimizers.Adam (Keras 3 formula: epsilon added to ``sqrt(v)`` after the step-size bias correction)."""
+
+    def __init__(self, learning_rate: Any = 0.001, beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-7,
+                 amsgrad: bool = False, weight_decay: Any = None, clipnorm: Any = None, clipvalue: Any = None,
+                 global_clipnorm: Any = None, name: str | None = None, **kwargs: Any):
+        super().__init__(learning_rate, weight_decay=weight_decay, clipnorm=clipnorm, clipvalue=clipvalue,
+                         global_clipnorm=global_clipnorm, name=name, **kwargs)
+        self.beta_1, self.beta_2, self.epsilon, self.amsgrad = beta_1, beta_2, epsilon, amsgrad
+        self._slot_names = ("momentum", "velocity", "velocity_hat") if amsgrad else ("momentum", "velocity")
+
+    def _update(self, p, g, slots, lr, step):
+        b1, b2 = jnp.asarray(self.beta_1, p.dtype), jnp.asarray(self.beta_2, p.dtype)
+        alpha = lr * jnp.sqrt(1 - jnp.power(b2, step)) / (1 - jnp.power(b1, step))
+        m = slots["momentum"] + (g - slots["momentum"]) * (1 - self.beta_1)
+        v = slots["velocity"] + (jnp.square(g) - slots["velocity"]) * (1 - self.beta_2)
+        out = {"momentum": m, "velocity": v}
+        if self.amsgrad:
+            v = jnp.maximum(slots["velocity_hat"], v)
+            out["velocity_hat"] = v
+        return p - (m * alpha) / (jnp.sqrt(v) + self.epsilon), out
+
+    def _slot_groups(self) -> tuple:
+        return (("momentum", "velocity"), ("velocity_hat",)) if self.amsgrad else (("momentum", "velocity"),)
+
+    def get_config(self) -> dict:
+        c = super().get_config()
+        c.update(beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon, amsgrad=self.amsgrad)
+        return c
+
+
+class AdamW(Adam):
+    """tf.keras.optimizers.AdamW: Adam with decoupled weight decay (``p -= p*weight_decay*lr`` first)."""
+
+    def __init__(self, learning_rate: Any = 0.001, weight_decay: float = 0.004, beta_1: float = 0.9,
+                 beta_2: float = 0.999, epsilon: float = 1e-7, amsgrad: bool = False, clipnorm: Any = None,
+                 clipvalue: Any = None, global_clipnorm: Any = None, name: str | None = None, **kwargs: Any):
+        if weight_decay is None:
+            raise ValueError("Argument `weight_decay` must be a float. Received: weight_decay=None")
+        Optimizer.__init__(self, learning_rate, weight_decay=weight_decay, clipnorm=clipnorm, clipvalue=clipvalue,
+                           global_clipnorm=global_clipnorm, name=name, **kwargs)
+        self.beta_1, self.beta_2, self.epsilon, self.amsgrad = beta_1, beta_2, epsilon, amsgrad
+        self._slot_names = ("momentum", "velocity", "velocity_hat") if amsgrad else ("momentum", "velocity")
+
+
+class RMSprop(Optimizer):
+    """tf.keras.optimizers.RMSprop: ``v = rho*v + (1-rho)*g^2; p -= lr*g/sqrt(v + eps)`` (+ momentum, centered)."""
+
+    def __init__(self, learning_rate: Any = 0.001, rho: float = 0.9, momentum: float = 0.0, epsilon: float = 1e-7,
+                 centered: bool = False, weight_decay: Any = None, clipnorm: Any = None, clipvalue: Any = None,
+                 global_clipnorm: Any = None, name: str | None = None, **kwargs: Any):
+        super().__init__(learning_rate, weight_decay=weight_decay, clipnorm=clipnorm, clipvalue=clipvalue,
+                         global_clipnorm=global_clipnorm, name=name, **kwargs)
+        self.rho, self.momentum, self.epsilon, self.centered = rho, momentum, epsilon, centered
+        names = ["velocity"]
+        if momentum > 0:
+            names.append("momentum")
+        if centered:
+            names.append("average_gradient")
+        self._slot_names = tuple(names)
+
+    def _slot_groups(self) -> tuple:
+        return tuple((n,) for n in self._slot_names)
+
+    def _update(self, p, g, slots, lr, step):
+        rho = self.rho
+        v = rho * slots["velocity"] + (1 - rho) * jnp.square(g)
+        out = {"velocity": v}
+        if self.centered:
+            a = rho * slots["average_gradient"] + (1 - rho) * g
+            out["average_gradient"] = a
+            denom = v - jnp.square(a) + self.epsilon
+        else:
+            denom = v + self.epsilon
+        inc = (lr * g) / jnp.sqrt(denom)
+        if self.momentum > 0:
+            m = self.momentum * slots["momentum"] + inc
+            out["momentum"] = m
+            return p - m, out
+        return p - inc, out
+
+    def get_config(self) -> dict:
+        c = super().get_config()
+        c.update(rho=self.rho, momentum=self.momentum, epsilon=self.epsilon, centered=self.centered)
+        return c
+
+
+class Adagrad(Optimizer):
+    """tf.keras.optimizers.Adagrad: ``acc += g^2; p -= lr*g/sqrt(acc + eps)``."""
+
+    _slot_names = ("accumulator",)
+
+    def __init__(self, learning_rate: Any = 0.001, initial_accumulator_value: float = 0.1, epsilon: float = 1e-7,
+                 weight_decay: Any = None, clipnorm: Any = None, clipvalue: Any = None, global_clipnorm: Any = None,
+                 name: str | None = None, **kwargs: Any):
+        super().__init__(learning_rate, weight_decay=weight_decay, clipnorm=clipnorm, clipvalue=clipvalue,
+                         global_clipnorm=global_clipnorm, name=name, **kwargs)
+        self.initial_accumulator_value = initial_accumulator_value
+        self.epsilon = epsilon
+
+    def _slot_init(self, slot, value):
+        return jnp.full_like(value, self.initial_accumulator_value)
+
+    def _update(self, p, g, slots, lr, step):
+        acc = slots["accumulator"] + jnp.square(g)
+        return p - (lr * g) / jnp.sqrt(acc + self.epsilon), {"accumulator": acc}
+
+    def get_config(self) -> dict:
+        c = super().get_config()
+        c.update(initial_accumulator_value=self.initial_accumulator_value, epsilon=self.epsilon)
+        return c
+
+
+class Adadelta(Optimizer):
+    """tf.keras.optimizers.Adadelta."""
+
+    _slot_names = ("accumulated_grad", "accumulated_delta_var")
+
+    def __init__(self, learning_rate: Any = 0.001, rho: float = 0.95, epsilon: float = 1e-7, weight_decay: Any = None,
+                 clipnorm: Any = None, clipvalue: Any = None, global_clipnorm: Any = None, name: str | None = None,
+                 **kwargs: Any):
+        super().__init__(learning_rate, weight_decay=weight_decay, clipnorm=clipnorm, clipvalue=clipvalue,
+                         global_clipnorm=global_clipnorm, name=name, **kwargs)
+        self.rho, self.epsilon = rho, epsilon
+
+    def _update(self, p, g, slots, lr, step):
+        rho = self.rho
+
+        def rms(x):
+            return jnp.sqrt(x + self.epsilon)
+
+        ag = rho * slots["accumulated_grad"] + (1 - rho) * jnp.square(g)
+        delta = -(rms(slots["accumulated_delta_var"]) * g) / rms(ag)
+        ad = rho * slots["accumulated_delta_var"] + (1 - rho) * jnp.square(delta)
+        return p + lr * delta, {"accumulated_grad": ag, "accumulated_delta_var": ad}
+
+    def get_config(self) -> dict:
+        c = super().get_config()
+        c.update(rho=self.rho, epsilon=self.epsilon)
+        return c
+
+
+class Adamax(Optimizer):
+    """tf.keras.optimizers.Adamax."""
+
+    _slot_names = ("momentum", "norm")
+
+    def __init__(self, learning_rate: Any = 0.001, beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-7,
+                 weight_decay: Any = None, clipnorm: Any = None, clipvalue: Any = None, global_clipnorm: Any = None,
+                 name: str | None = None, **kwargs: Any):
+        super().__init__(learning_rate, weight_decay=weight_decay, clipnorm=clipnorm, clipvalue=clipvalue,
+                         global_clipnorm=global_clipnorm, name=name, **kwargs)
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
+
+    def _update(self, p, g, slots, lr, step):
+        b1p = jnp.power(jnp.asarray(self.beta_1, p.dtype), step)
+        m = slots["momentum"] + (g - slots["momentum"]) * (1 - self.beta_1)
+        u = jnp.maximum(self.beta_2 * slots["norm"], jnp.abs(g))
+        return p - (lr * m) / ((1 - b1p) * (u + self.epsilon)), {"momentum": m, "norm": u}
+
+    def get_config(self) -> dict:
+        c = super().get_config()
+        c.update(beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon)
+        return c
+
+
+class OptaxOptimizer(Optimizer):
+    """A Keras-style optimizer around any optax ``GradientTransformation`` (tfshim extension).
+
+    The optax state's array leaves become non-trainable Variables (``self._optax_state``), created by
+    ``build``; each ``apply_gradients`` runs ``tx.update`` + ``optax.apply_updates`` in one jitted call.
+    Clipping arguments are not applied (compose optax's clipping transforms instead). The
+    ``learning_rate`` argument is informational (for callbacks that read it) unless ``tx`` was built
+    with ``optax.inject_hyperparams``, whose ``learning_rate`` hyperparameter is then kept in sync.
+    """
+
+    def __init__(self, tx: Any, learning_rate: Any = 0.0, name: str | None = None, **kwargs: Any):
+        super().__init__(learning_rate, name=name, **kwargs)
+        self.tx = tx
+        self._optax_state: list = []
+        self._treedef = None
+        self._jit_optax = jax.jit(self._optax_pure)
+
+    @property
+    def variables(self) -> list:
+        return [self._iterations] + (
+            [self._learning_rate] if isinstance(self._learning_rate, Variable) else []) + list(self._optax_state)
+
+    def build(self, var_list: list) -> None:
+        if self.built:
+            raise ValueError("tfshim OptaxOptimizer: already built; create a new optimizer for new variables.")
+        for v in var_list:
+            self._index[id(v)] = len(self._trainable_variables)
+            self._trainable_variables.append(v)
+        st = self.tx.init([v._value for v in var_list])
+        leaves, self._treedef = jax.tree_util.tree_flatten(st)
+        self._optax_state = [self._make_var(wrap(jnp.asarray(x)), f"optax_state_{i}") for i, x in enumerate(leaves)]
+        self.built = True
+
+    def _optax_pure(self, params, grads, state_leaves, lr):
+        st = jax.tree_util.tree_unflatten(self._treedef, state_leaves)
+        hp = getattr(st, "hyperparams", None)
+        if lr is not None and isinstance(hp, dict) and "learning_rate" in hp:
+            hp["learning_rate"] = jnp.asarray(lr, jnp.asarray(hp["learning_rate"]).dtype)
+        grads = [g.astype(p.dtype) for g, p in zip(grads, params)]
+        updates, st = self.tx.update(grads, st, params)
+        return optax.apply_updates(params, updates), jax.tree_util.tree_leaves(st)
+
+    def apply(self, grads: list, trainable_variables: Any = None) -> Variable:
+        tvars = list(trainable_variables if trainable_variables is not None else self._trainable_variables)
+        if not self.built:
+            self.build(tvars)
+        if [id(v) for v in tvars] != [id(v) for v in self._trainable_variables]:
+            raise ValueError("tfshim OptaxOptimizer: apply_gradients must be given the variables it was built with, "
+                             "in the same order.")
+        grads = list(grads)
+        if any(g is None for g in grads):
+            raise ValueError("tfshim OptaxOptimizer: every variable needs a gradient (optax updates all leaves).")
+        gv = [convert_to_tensor(g)._value for g in grads]
+        lr = self._learning_rate._value if isinstance(self._learning_rate, Variable) else None
+        new_p, new_s = self._jit_optax([v._value for v in tvars], gv, [s._value for s in self._optax_state], lr)
+        for v, p in zip(tvars, new_p):
+            _raw_assign(v, p)
+        for sv, x in zip(self._optax_state, new_s):
+            _raw_assign(sv, x)
+        _raw_assign(self._iterations, self._iterations._value + 1)
+        return self._iterations
+
+
+_BY_NAME = {"sgd": SGD, "adam": Adam, "adamw": AdamW, "rmsprop": RMSprop, "adagrad": Adagrad, "adadelta": Adadelta,
+            "adamax": Adamax}
+
+
+def get(identifier: Any) -> Optimizer:
+    """tf.keras.optimizers.get: an optimizer from a name (``"adam"``), config dict or instance."""
+    if isinstance(identifier, Optimizer):
+        return identifier
+    if isinstance(identifier, str):
+        cls = _BY_NAME.get(identifier.lower())
+        if cls is None:
+            raise ValueError(f"Could not interpret optimizer identifier: {identifier}")
+        return cls()
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    raise ValueError(f"Could not interpret optimizer identifier: {identifier}")
+
+
+def serialize(optimizer: Optimizer) -> dict:
+    """tf.keras.optimizers.serialize."""
+    return {"module": "keras.optimizers", "class_name": type(optimizer).__name__, "config": optimizer.get_config(),
+            "registered_name": None}
+
+
+def deserialize(config: dict, custom_objects: Any = None) -> Optimizer:
+    """tf.keras.optimizers.deserialize."""
+    name = config["class_name"]
+    cls = (custom_objects or {}).get(name) or _BY_NAME.get(name.lower())
+    if cls is None:
+        raise ValueError(f"Could not interpret optimizer identifier: {config}")
+    return cls.from_config(config["config"])
+
+
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "OptaxOptimizer", "get",
+           "serialize", "deserialize"]

@@ -1,0 +1,31 @@
+"""tf.keras on tfshim: layers and models (Keras 3 semantics) with weights in tfshim Variables.
+
+Subpackages losses, metrics, optimizers, callbacks and datasets are imported when present.
+"""
+
+import importlib as _importlib
+
+from tfshim._src.api import populate as _populate
+from tfshim._src.keras.input import Input, InputLayer, KerasTensor  # noqa: F401
+from tfshim._src.keras.layer import Layer  # noqa: F401
+from tfshim._src.keras.model import Model  # noqa: F401
+from tfshim._src.keras.sequential import Sequential  # noqa: F401
+from tfshim.keras import (  # noqa: F401
+    activations, backend, initializers, layers, models, regularizers, utils,
+)
+
+_extras = {
+    "Input": Input, "InputLayer": InputLayer, "KerasTensor": KerasTensor, "Layer": Layer, "Model": Model,
+    "Sequential": Sequential, "activations": activations, "backend": backend,
+    "initializers": initializers, "layers": layers, "models": models, "regularizers": regularizers, "utils": utils,
+}
+
+# Part-2 subpackages: present once written; a missing one is skipped.
+for _name in ("losses", "metrics", "optimizers", "callbacks", "datasets"):
+    try:
+        _extras[_name] = _importlib.import_module(f"{__name__}.{_name}")
+    except ModuleNotFoundError as _e:
+        if _e.name != f"{__name__}.{_name}":
+            raise
+
+__getattr__ = _populate(globals(), "keras", _extras)
