@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from test_tape import both
 
 import tfshim
-from test_tape import both
 
 
 def _log1pexp(tf):

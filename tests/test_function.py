@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from test_tape import both
 
 import tfshim
 from oracle import assert_same
-from test_tape import both
 
 
 def _tracing_program(tf):

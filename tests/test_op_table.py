@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import tfshim
 from op_cases import CASES, Lit, tolerance
 from oracle import assert_same, call_both, materialize, resolve
-import tfshim
 from tfshim._src.ops.table import ROWS
 
 CASE_ROWS = [r for r in ROWS if r.kind]

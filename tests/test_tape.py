@@ -254,7 +254,7 @@ def p_stop_recording(tf):
 def p_reset(tf):
     x = tf.Variable(3.0)
     with tf.GradientTape() as g:
-        y = x * x
+        x * x  # recorded, then forgotten by reset()
         g.reset()
         z = x * 5.0
     return g.gradient(z, x)

@@ -69,7 +69,9 @@ NotFoundError = _make("NotFoundError", NOT_FOUND, "a requested entity was not fo
 AlreadyExistsError = _make("AlreadyExistsError", ALREADY_EXISTS, "an entity already exists.")
 PermissionDeniedError = _make("PermissionDeniedError", PERMISSION_DENIED, "permission denied.")
 ResourceExhaustedError = _make("ResourceExhaustedError", RESOURCE_EXHAUSTED, "a resource is exhausted.")
-FailedPreconditionError = _make("FailedPreconditionError", FAILED_PRECONDITION, "the system is not in a state to run the op.")
+FailedPreconditionError = _make(
+    "FailedPreconditionError", FAILED_PRECONDITION, "the system is not in a state to run the op."
+)
 AbortedError = _make("AbortedError", ABORTED, "an operation was aborted.")
 OutOfRangeError = _make("OutOfRangeError", OUT_OF_RANGE, "an operation iterated past the valid range.")
 UnimplementedError = _make("UnimplementedError", UNIMPLEMENTED, "an operation is not implemented.")
