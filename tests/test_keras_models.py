@@ -319,3 +319,21 @@ def test_model_build_subclassed():
     assert m.built and [w.path for w in m.weights] == ["m/dense_{}/kernel".format(m.d.name.split("_")[-1]) if "_" in
                                                        m.d.name else "m/dense/kernel", m.weights[1].path]
     assert tuple(m.weights[0].shape) == (4, 3)
+
+
+def test_save_weights_uses_checkpoint_and_restores_on_create(tmp_path):
+    K = tfshim.keras
+    m1 = _guide_cnn(K)
+    x = np.random.default_rng(3).random((2, 9, 9, 1)).astype(np.float32)
+    expected = m1(x).numpy()
+    path = str(tmp_path / "cnn.weights.h5")
+    m1.save_weights(path)
+    assert tfshim.train.list_variables(path)  # a tf.train checkpoint, inspectable as such
+    fresh = K.Sequential([
+        K.layers.Conv2D(16, [3, 3], activation="relu"),
+        K.layers.Conv2D(16, [3, 3], activation="relu"),
+        K.layers.GlobalAveragePooling2D(),
+        K.layers.Dense(10),
+    ])  # not built yet: the weights are assigned as they are created
+    fresh.load_weights(path)
+    np.testing.assert_array_equal(fresh(x).numpy(), expected)

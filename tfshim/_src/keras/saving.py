@@ -1,7 +1,9 @@
-"""Model.save_weights / load_weights as a NumPy ``.npz`` file (until tf.train.Checkpoint backs them).
+"""Model.save_weights / load_weights.
 
-Difference from Keras 3: Keras writes HDF5 ``.weights.h5``; here the file is an ``.npz`` archive
-(whatever the name) holding each weight under its index, with the weight paths for checking.
+Any path but ``*.npz`` is a tf.train.Checkpoint of the model (object-graph keys, atomic writes,
+restore-on-create: loading before the model is built assigns weights as they are created).
+Difference from Keras 3: Keras writes HDF5 ``.weights.h5``; tfshim writes its checkpoint format
+under that name. A ``*.npz`` path writes a NumPy archive of the weights in order instead.
 """
 
 from __future__ import annotations
@@ -12,8 +14,17 @@ from typing import Any
 import numpy as np
 
 
+def _is_npz(filepath: Any) -> bool:
+    return os.fspath(filepath).endswith(".npz")
+
+
 def save_weights(model: Any, filepath: str, overwrite: bool = True) -> None:
     filepath = os.fspath(filepath)
+    if not _is_npz(filepath):
+        from ..train.keras_io import save_weights as save_checkpoint
+
+        save_checkpoint(model, filepath, overwrite=overwrite)
+        return
     if not overwrite and os.path.exists(filepath):
         raise FileExistsError(f"save_weights: {filepath} exists and overwrite=False.")
     weights = model.weights
@@ -23,8 +34,12 @@ def save_weights(model: Any, filepath: str, overwrite: bool = True) -> None:
         np.savez(f, **arrays)
 
 
-def load_weights(model: Any, filepath: str, skip_mismatch: bool = False) -> None:
+def load_weights(model: Any, filepath: str, skip_mismatch: bool = False) -> Any:
     filepath = os.fspath(filepath)
+    if not _is_npz(filepath):
+        from ..train.keras_io import load_weights as load_checkpoint
+
+        return load_checkpoint(model, filepath)
     if not os.path.exists(filepath):
         raise FileNotFoundError(f"load_weights: no such file: {filepath}")
     with np.load(filepath, allow_pickle=True) as data:
