@@ -54,6 +54,53 @@ def _numpy_floor(x: np.ndarray, y: np.ndarray) -> Any:
     return Loop()
 
 
+def _guide_loop_step_time(tf: Any, with_data: bool, steps: int) -> float:
+    """µs per step of the guide's eager MNIST loop, fed by a tf.data pipeline or one cached batch."""
+    try:
+        from benchmarks.bench_keras import _guide_model
+    except ImportError:  # run as a script from benchmarks/
+        from bench_keras import _guide_model
+    x, y = _data(steps * 32 + 1000)
+    x = x[..., None]
+    model = _guide_model(tf)
+    optimizer = tf.keras.optimizers.Adam()
+    loss_object = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    ds = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(1000).batch(32, drop_remainder=True).prefetch(2)
+    cached = next(iter(ds))
+
+    def step(images: Any, labels: Any) -> Any:
+        with tf.GradientTape() as tape:
+            loss_value = loss_object(labels, model(images, training=True))
+        grads = tape.gradient(loss_value, model.trainable_variables)
+        optimizer.apply_gradients(zip(grads, model.trainable_variables))
+        return loss_value
+
+    for _ in range(3):
+        step(*cached)
+    batches = iter(ds) if with_data else iter([cached] * steps)
+    t0 = time.perf_counter()
+    last = None
+    for _, (images, labels) in zip(range(steps), batches):
+        last = step(images, labels)
+    last.numpy()
+    return (time.perf_counter() - t0) / steps * 1e6
+
+
+def bench_guide_loop_input(quick: bool) -> Result:
+    """The guide's eager MNIST loop fed by tf.data, in tfshim and TF; the JAX column holds tfshim's
+    same loop on one cached batch (no input pipeline at all), so tfshim/JAX shows what the pipeline
+    costs the loop. Target (issue 4): the pipeline is never the bottleneck (tfshim/JAX ≤ 1.1)."""
+    tfs, tf_real = import_libraries()
+    steps = 5 if quick else 100
+    us = {
+        "tfshim": _guide_loop_step_time(tfs, True, steps),
+        "tensorflow": _guide_loop_step_time(tf_real, True, steps),
+        "jax": _guide_loop_step_time(tfs, False, steps),
+    }
+    return Result("guide MNIST eager loop fed by tf.data (JAX col: tfshim on one cached batch)", "step",
+                  f"data-fed/cached = {us['tfshim'] / us['jax']:.2f} (≤ 1.1)", us)
+
+
 def run(quick: bool = False) -> list[Result]:
     tfs, tf_real = import_libraries()
     n = 6000 if quick else 60000
@@ -72,6 +119,7 @@ def run(quick: bool = False) -> list[Result]:
         us["jax"] = _epoch_time(lambda: _numpy_floor(x, y), repeats) * 1e6 / (n / 32)
         out.append(Result(f"tf.data {label}, {n} x 28x28", "batch", "tfshim/TF ≤ 1.43 (≥70% throughput)", us,
                           target_ratio=1 / 0.7))
+    out.append(bench_guide_loop_input(quick))
     return out
 
 

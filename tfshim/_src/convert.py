@@ -8,6 +8,7 @@ convert through it.
 
 from __future__ import annotations
 
+import math
 import numbers
 from typing import Any
 
@@ -254,7 +255,8 @@ def scalar_like(value: Any, dtype: _dt.DType) -> Tensor:
     Raises TypeError when the number does not fit ``dtype`` (the caller then falls back to TF's
     default conversion and its dtype error).
     """
-    key = (type(value), value, dtype._np)
+    # -0.0 == 0.0 (same hash): the sign is part of the key so the two never share an entry.
+    key = (type(value), value, dtype._np, value.__class__ is float and math.copysign(1.0, value) < 0)
     v = _scalar_cache.get(key) if not state.device_stack else None
     if v is None:
         v = put(_cast_python(np.asarray(value), dtype, value, ""))

@@ -538,7 +538,7 @@ class _Plan:
             g.__name__ = "gradient"
             entry = [g, None, 0]
             _cache[key] = entry
-            if len(_cache) > _CACHE_SIZE:
+            while len(_cache) > _CACHE_SIZE:
                 _cache.popitem(last=False)
         else:
             _cache.move_to_end(key)
@@ -586,7 +586,7 @@ class _Plan:
 
             entry = [jac, None, 0]
             _cache[key] = entry
-            if len(_cache) > _CACHE_SIZE:
+            while len(_cache) > _CACHE_SIZE:
                 _cache.popitem(last=False)
         entry[2] += 1
         if entry[2] >= 2 and entry[1] is None:
