@@ -74,10 +74,49 @@ def bench_call_overhead(quick: bool) -> Result:
     return Result("tf.function call of `a + 1.0`", "call", "tfshim overhead < 30 µs", us)
 
 
+def _compiled_mnist_step(tf: Any) -> tuple[Any, Any]:
+    """The guide's MNIST train_step (batch 32, Adam) decorated with tf.function."""
+    try:
+        from benchmarks.bench_keras import BATCH, _data, _guide_model
+    except ImportError:  # run as a script from benchmarks/
+        from bench_keras import BATCH, _data, _guide_model
+    model = _guide_model(tf)
+    x, y = _data(BATCH)
+    images, labels = tf.constant(x), tf.constant(y)
+    optimizer = tf.keras.optimizers.Adam()
+    loss_object = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+
+    @tf.function
+    def train_step(images: Any, labels: Any) -> Any:
+        with tf.GradientTape() as tape:
+            loss_value = loss_object(labels, model(images, training=True))
+        grads = tape.gradient(loss_value, model.trainable_variables)
+        optimizer.apply_gradients(zip(grads, model.trainable_variables))
+        return loss_value
+
+    return (lambda: train_step(images, labels)), (lambda out: out.numpy())
+
+
+def bench_compiled_mnist(quick: bool) -> Result:
+    try:
+        from benchmarks.bench_keras import _jax_cached
+    except ImportError:  # run as a script from benchmarks/
+        from bench_keras import _jax_cached
+    tfs, tf_real = import_libraries()
+    calls, repeats = (3, 1) if quick else (50, 5)
+    us = time_interleaved({
+        "tfshim": _compiled_mnist_step(tfs),
+        "tensorflow": _compiled_mnist_step(tf_real),
+        "jax": _jax_cached(),
+    }, calls, repeats, warmup=2)
+    return Result("guide MNIST train_step in tf.function (batch 32, Adam)", "step",
+                  "tfshim/TF ≤ 1.3, tfshim/JAX ≤ 1.1", us, target_ratio=1.3)
+
+
 def run(quick: bool = False) -> list[Result]:
     """All tf.function benchmarks."""
     _ = LR
-    return [bench_compiled_regression(quick), bench_call_overhead(quick)]
+    return [bench_compiled_regression(quick), bench_call_overhead(quick), bench_compiled_mnist(quick)]
 
 
 if __name__ == "__main__":

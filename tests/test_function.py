@@ -371,3 +371,37 @@ def test_random_inside_function_differs_each_call_and_is_seeded():
     c, d = g().numpy(), g().numpy()
     np.testing.assert_allclose(a, c)
     np.testing.assert_allclose(b, d)
+
+
+def test_keras_train_step_in_function_matches_eager():
+    """A Keras model + Adam step under tf.function gives the eager numbers (variables, slots, iterations)."""
+    tf = tfshim
+    rng = np.random.default_rng(0)
+    x = tf.constant(rng.random((8, 6)).astype(np.float32))
+    y = tf.constant(rng.integers(0, 3, 8).astype(np.int64))
+    results = []
+    for compiled in (False, True):
+        tf.keras.utils.set_random_seed(1) if hasattr(tf.keras.utils, "set_random_seed") else tf.random.set_seed(1)
+        model = tf.keras.Sequential([tf.keras.layers.Dense(5, activation="relu", input_shape=(6,)),
+                                     tf.keras.layers.Dense(3)])
+        model.set_weights([np.full(w.shape, 0.1 * (i + 1), np.float32) for i, w in enumerate(model.get_weights())])
+        opt = tf.keras.optimizers.Adam(0.05)
+        loss_object = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+
+        def step(x, y):
+            with tf.GradientTape() as tape:
+                loss = loss_object(y, model(x, training=True))
+            grads = tape.gradient(loss, model.trainable_variables)
+            opt.apply_gradients(zip(grads, model.trainable_variables))
+            return loss
+
+        f = tf.function(step) if compiled else step
+        losses = [float(f(x, y)) for _ in range(5)]
+        results.append((losses, [w.copy() for w in model.get_weights()], int(opt.iterations.numpy())))
+        if compiled:
+            assert f.experimental_get_tracing_count() == 1
+    (l0, w0, i0), (l1, w1, i1) = results
+    np.testing.assert_allclose(l1, l0, rtol=1e-5)
+    for a, b in zip(w0, w1):
+        np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6)
+    assert i0 == i1 == 5
