@@ -472,3 +472,43 @@ PROGRAMS = [v for k, v in sorted(globals().items()) if k.startswith("p_")]
                          ids=lambda p: p.__name__[2:])
 def test_more_programs_match_tf(program, tf_ref):
     both(tf_ref, program)
+
+
+def test_tapes_are_thread_local():
+    """As in TF, a tape records only its own thread's ops; two threads training at once give the
+    same results as running one after the other."""
+    import threading
+
+    tf = tfshim
+
+    def train(seed, out):
+        rng = np.random.default_rng(seed)
+        xs = tf.constant(rng.standard_normal(64).astype(np.float32))
+        ys = xs * 3.0 + 2.0
+        w, b = tf.Variable(5.0), tf.Variable(10.0)
+        for _ in range(30):
+            with tf.GradientTape() as t:
+                loss = tf.reduce_mean(tf.square(xs * w + b - ys))
+            dw, db = t.gradient(loss, [w, b])
+            w.assign_sub(0.1 * dw)
+            b.assign_sub(0.1 * db)
+        out[seed] = (float(w.numpy()), float(b.numpy()))
+
+    sequential, parallel = {}, {}
+    for s in (1, 2):
+        train(s, sequential)
+    threads = [threading.Thread(target=train, args=(s, parallel)) for s in (1, 2)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert parallel == sequential
+
+    x = tf.constant(2.0)
+    with tf.GradientTape() as g:
+        g.watch(x)
+        th = threading.Thread(target=lambda: x * x)  # another thread's op: not recorded here
+        th.start()
+        th.join()
+        y = x * 3.0
+    assert len(g._producer) == 1 and float(g.gradient(y, x)) == 3.0

@@ -82,7 +82,6 @@ def unsupported(op_name: str, tf_op: str, dtype: Any, allowed: frozenset) -> err
 def binary(op_name: str, tf_op: str, impl: Callable, allowed: frozenset = NUMERIC) -> Callable:
     """A TF binary elementwise op ``fn(x, y, name=None)`` over the JAX function ``impl``."""
     prim = primitive(impl)
-    recording, accumulators = state.recording_tapes, state.accumulators
 
     def fn(x: Any, y: Any, name: Any = None) -> Tensor:
         if type(x) is not Tensor or type(y) is not Tensor:
@@ -98,7 +97,7 @@ def binary(op_name: str, tf_op: str, impl: Callable, allowed: frozenset = NUMERI
         except JAX_ERRORS as e:
             raise translate(e, op_name, (x, y)) from None
         r = wrap(out)
-        if recording or accumulators:
+        if state.recording_tapes or state.accumulators:
             record(prim, (x, y), r)
         return r
 
@@ -111,7 +110,6 @@ def binary(op_name: str, tf_op: str, impl: Callable, allowed: frozenset = NUMERI
 def unary(op_name: str, tf_op: str, impl: Callable, allowed: frozenset = NUMERIC, arg: str = "x") -> Callable:
     """A TF unary elementwise op ``fn(x, name=None)`` over the JAX function ``impl``."""
     prim = primitive(impl)
-    recording, accumulators = state.recording_tapes, state.accumulators
 
     def fn(x: Any, name: Any = None) -> Tensor:
         if type(x) is not Tensor:
@@ -124,7 +122,7 @@ def unary(op_name: str, tf_op: str, impl: Callable, allowed: frozenset = NUMERIC
         except JAX_ERRORS as e:
             raise translate(e, op_name, (x,)) from None
         r = wrap(out)
-        if recording or accumulators:
+        if state.recording_tapes or state.accumulators:
             record(prim, (x,), r)
         return r
 
