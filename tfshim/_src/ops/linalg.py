@@ -16,10 +16,11 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import dtypes as _dt
-from .. import errors
+from .. import errors, state
 from ..convert import convert_to_tensor
-from ..dispatch import execute, invalid, primitive, run
-from ..tensor import Tensor
+from ..dispatch import invalid, primitive, run
+from ..tape import record
+from ..tensor import Tensor, wrap
 from .elementwise import COMPLEX, FLOAT, INT, UINT, coerce2, dtype_error, unsupported
 from .reduction import norm_axes, static_int_list
 from .table import register
@@ -95,7 +96,20 @@ def _matmul_shapes(sa: tuple, sb: tuple, ta: bool, tb: bool, op_name: str) -> No
                                f"{list(sb)}.") from None
 
 
-_PLAIN_MATMUL = primitive(_matmul, ta=False, tb=False, ca=False, cb=False, out=None)
+def _plain_matmul(a, b):
+    # Static checks (trace time only, so valid calls cost nothing): operands of rank >= 2 and one
+    # allowed dtype, matching inner dims, broadcastable batch dims; anything else raises TypeError.
+    if (a.ndim < 2 or b.ndim < 2 or a.dtype != b.dtype or a.dtype not in _MATMUL_T
+            or a.shape[-1] != b.shape[-2]):
+        raise TypeError("not a valid plain matmul")
+    try:
+        np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    except ValueError:
+        raise TypeError("batch dims do not broadcast") from None
+    return _matmul(a, b, False, False, False, False, None)
+
+
+_PLAIN_MATMUL = primitive(_plain_matmul)
 
 
 def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False, adjoint_a: bool = False,
@@ -105,10 +119,17 @@ def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False,
     op_name = "tf.linalg.matmul"
     if (type(a) is Tensor and type(b) is Tensor and not (transpose_a or transpose_b or adjoint_a or adjoint_b)
             and output_type is None):
-        av, bv = a._value, b._value
-        # Fast path for the common case (same dtype, plain 2-D operands): one jitted call.
-        if av.dtype == bv.dtype and av.dtype in _MATMUL_T and av.ndim == 2 == bv.ndim and av.shape[1] == bv.shape[0]:
-            return execute(_PLAIN_MATMUL, (a, b), op_name)
+        # Fast path for the common case (plain 2-D operands of one dtype): one jitted call whose checks
+        # run at trace time only. Anything else raises TypeError there; the checked path below then
+        # handles it (or reports TF's error).
+        try:
+            r = wrap(_PLAIN_MATMUL(a._value, b._value))
+        except TypeError:
+            r = None
+        if r is not None:
+            if state.recording_tapes or state.accumulators:
+                record(_PLAIN_MATMUL, (a, b), r)
+            return r
     if transpose_a and adjoint_a:
         raise ValueError(f"{op_name}: Only one of `transpose_a` and `adjoint_a` can be True. Received "
                          f"`transpose_a`={transpose_a}, `adjoint_a`={adjoint_a}.")
