@@ -405,3 +405,21 @@ def test_keras_train_step_in_function_matches_eager():
     for a, b in zip(w0, w1):
         np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6)
     assert i0 == i1 == 5
+
+
+def test_seeded_random_program_gives_eager_numbers_when_compiled():
+    tf = tfshim
+
+    def prog():
+        return [tf.random.normal([3]), tf.random.uniform([2], seed=5), tf.random.uniform([2], seed=5),
+                tf.random.truncated_normal([2])]
+
+    tf.random.set_seed(11)
+    eager = [[t.numpy() for t in prog()] for _ in range(3)]
+    tf.random.set_seed(11)
+    f = tf.function(prog)
+    compiled = [[t.numpy() for t in f()] for _ in range(3)]
+    for e, c in zip(eager, compiled):
+        for x, y in zip(e, c):
+            np.testing.assert_array_equal(x, y)
+    assert not np.array_equal(compiled[0][0], compiled[1][0])

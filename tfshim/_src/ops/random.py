@@ -29,7 +29,7 @@ from .. import dtypes as _dt
 from .. import errors, state
 from ..convert import convert_to_tensor
 from ..device import put
-from ..dispatch import run
+from ..dispatch import primitive, run
 from ..tensor import Tensor, wrap
 from .table import register
 
@@ -52,7 +52,9 @@ class RandomState:
     def set_seed(self, seed: int | None) -> None:
         self.global_seed = None if seed is None else int(seed)
         self.op_rng = None if seed is None else _pyrandom.Random(int(seed))
+        draws = self.counts.get("draws", 0)
         self.counts.clear()
+        self.counts["draws"] = draws
 
     def seeds(self, op_seed: Any = None) -> tuple | None:
         """TF's ``get_seed``: the (global, op) seed pair, or None for a nondeterministic op."""
@@ -78,10 +80,14 @@ class RandomState:
 
     def snapshot(self) -> tuple:
         """The state as a plain value (for tf.function / checkpoints); ``restore`` puts it back."""
-        return (self.global_seed, self.op_rng.getstate() if self.op_rng else None, dict(self.counts), self.unseeded)
+        streams = {k: int(np.asarray(v._value)) for k, v in _VARS.items()}
+        return (self.global_seed, self.op_rng.getstate() if self.op_rng else None, dict(self.counts), self.unseeded,
+                streams)
 
     def restore(self, snap: tuple) -> None:
-        self.global_seed, rng_state, counts, self.unseeded = snap
+        self.global_seed, rng_state, counts, self.unseeded, streams = snap
+        for k, value in streams.items():
+            _variable(k)._value = put(np.asarray(value, np.int64))
         self.op_rng = None
         if rng_state is not None:
             self.op_rng = _pyrandom.Random()
@@ -95,39 +101,64 @@ RANDOM = RandomState()
 def next_key(op_seed: Any = None) -> jax.Array:
     """The next JAX PRNG key (a raw ``uint32[2]`` key) for a random op with TF op seed ``op_seed``.
 
-    Inside tf.function the trace-time key is folded with a call counter held in a Variable, which
-    tf.function lifts like any other state: every call draws new numbers, and ``set_seed`` makes
-    them reproducible. (The compiled numbers differ from the eager ones of the same program.)
+    The key is a pure function of (global seed, op seed, stream position), with the global seed and
+    the stream counters held in internal Variables: eagerly they advance op by op; inside
+    tf.function they are lifted like any other state, so every call draws new numbers and a seeded
+    program gives the same numbers compiled as eagerly.
     """
-    if state.tracing:
-        base = wrap(put(RANDOM.key_data(op_seed)))
-        counter = _trace_counter()
+    RANDOM.counts["draws"] = RANDOM.counts.get("draws", 0) + 1  # lets tf.data spot random map functions
+    g = RANDOM.global_seed
+    if op_seed is not None:
+        op = int(op_seed)
+        counter = _variable(("op", g is None, op))
+        seed = _variable("global") if g is not None else _constant_seed(_DEFAULT_GRAPH_SEED)
+        tag = 1
+    elif g is not None:
+        op, counter, seed, tag = 0, _variable("auto"), _variable("global"), 0
+    else:
+        op, counter, seed, tag = 0, _variable("unseeded"), _constant_seed(RANDOM.entropy % 2**62), 2
+    if state.tracing:  # inside tf.function: the counters and seed are lifted Variables
         n = counter.read_value()
         counter.assign_add(np.int64(1))
-        return run(_fold_in, (base, n), "tf.random")._value
-    return put(RANDOM.key_data(op_seed))
+        s = seed.read_value() if hasattr(seed, "read_value") else seed
+        return run(_key_impl, (s, n), "tf.random", tag=tag, op=op % 2**32)._value
+    # Eagerly (or under a plain JAX transformation such as tf.data's traced map), the state advances on
+    # the host and stays concrete.
+    with jax.ensure_compile_time_eval():
+        n = counter._value
+        counter._value = put(np.asarray(np.asarray(n) + 1, np.int64))
+        s = seed._value
+        return primitive(_key_impl, tag=tag, op=op % 2**32)(s, n)
 
 
-_COUNTER: list = []
+def _key_impl(seed, n, tag, op):
+    k = jax.random.PRNGKey(seed)
+    k = jax.random.fold_in(jax.random.fold_in(k, tag), op)
+    return jax.random.fold_in(k, n.astype(jnp.uint32))
 
 
-def _trace_counter() -> Any:
-    """The Variable counting calls of compiled random ops (created outside any trace)."""
-    if not _COUNTER:
+_VARS: dict = {}
+
+
+def _variable(name: Any) -> Any:
+    """An internal int64 Variable of the random state (created outside any tf.function trace)."""
+    v = _VARS.get(name)
+    if v is None:
         from ..variable import Variable
 
         saved = list(state.tracing)
         state.tracing[:] = []
         try:
             with jax.ensure_compile_time_eval():
-                _COUNTER.append(Variable(np.int64(0), trainable=False, name="random_call_counter"))
+                init = RANDOM.global_seed or 0 if name == "global" else 0
+                v = _VARS[name] = Variable(np.int64(init), trainable=False, name="random_state")
         finally:
             state.tracing[:] = saved
-    return _COUNTER[0]
+    return v
 
 
-def _fold_in(key, n):
-    return jax.random.fold_in(key, n.astype(jnp.uint32))
+def _constant_seed(value: int) -> Tensor:
+    return wrap(put(np.asarray(value, np.int64)))
 
 
 def _key_tensor(seed: Any) -> Tensor:
@@ -139,8 +170,12 @@ def set_seed(seed: Any) -> None:
     if seed is not None:
         seed = int(np.asarray(seed))
     RANDOM.set_seed(seed)
-    if _COUNTER and not state.tracing:
-        _COUNTER[0].assign(np.int64(0))
+    # Restart every stream (the unseeded one excepted) and record the seed where compiled code reads it.
+    for name, v in _VARS.items():
+        if name == "global":
+            v.assign(np.int64(seed or 0))
+        elif name != "unseeded":
+            v.assign(np.int64(0))
 
 
 # -- argument helpers -------------------------------------------------------------
