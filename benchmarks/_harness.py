@@ -166,8 +166,67 @@ def import_libraries() -> tuple[Any, Any]:
     import tfshim  # noqa: I001  (tfshim first: it configures JAX before TF loads, as tests/conftest.py does)
     import tensorflow as tf_real
 
-    try:
-        tf_real.config.set_visible_devices([], "GPU")
-    except (RuntimeError, ValueError):  # already initialised
-        pass
+    if bench_device() != "gpu":  # --device gpu lets TF use its GPU too (a CUDA build of TF has one)
+        try:
+            tf_real.config.set_visible_devices([], "GPU")
+        except (RuntimeError, ValueError):  # already initialised
+            pass
     return tfshim, tf_real
+
+
+def bench_device() -> str:
+    """``cpu`` or ``gpu``: what ``benchmarks/run.py --device`` asked for (env ``TFSHIM_BENCH_DEVICE``)."""
+    return os.environ.get("TFSHIM_BENCH_DEVICE", "cpu")
+
+
+def select_device(device: str) -> str:
+    """Set up JAX (and TF) for ``device`` before they are imported; returns a line saying what runs where.
+
+    ``cpu`` sets ``JAX_PLATFORMS=cpu``. ``gpu`` leaves JAX free to pick its CUDA backend, which then
+    holds every tfshim tensor; without a GPU it says so and the run goes on on the CPU.
+    """
+    os.environ["TFSHIM_BENCH_DEVICE"] = device
+    if device == "cpu":
+        os.environ["JAX_PLATFORMS"] = "cpu"
+        return "device: CPU"
+    if os.environ.get("JAX_PLATFORMS", "") == "cpu":
+        os.environ.pop("JAX_PLATFORMS")
+    import jax
+
+    gpus = [d for d in jax.devices() if d.platform == "gpu"]
+    if not gpus:
+        os.environ["TFSHIM_BENCH_DEVICE"] = "cpu"
+        return "device: --device gpu asked, but JAX sees no GPU (install tfshim[cuda]); running on the CPU"
+    return f"device: GPU ({len(gpus)} x {gpus[0].device_kind}); tfshim and JAX tensors live on {gpus[0]}"
+
+
+def bar_chart(results: list[Result], path: str, title: str = "") -> bool:
+    """A horizontal bar chart of tfshim/TF and tfshim/JAX per benchmark (log scale), saved as a PNG.
+
+    Returns False (and writes nothing) when matplotlib is not installed.
+    """
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    names = [r.name if len(r.name) <= 60 else r.name[:57] + "..." for r in results]
+    y = list(range(len(results)))
+    fig, ax = plt.subplots(figsize=(10, 0.45 * len(results) + 1.5))
+    h = 0.4
+    ax.barh([v - h / 2 for v in y], [r.ratio("tensorflow") for r in results], height=h, label="tfshim / TensorFlow")
+    ax.barh([v + h / 2 for v in y], [r.ratio("jax") for r in results], height=h, label="tfshim / plain JAX")
+    ax.axvline(1.0, color="black", linewidth=0.8)
+    ax.set_xscale("log")
+    ax.set_yticks(y)
+    ax.set_yticklabels(names, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("time ratio (below 1: tfshim is faster)")
+    ax.set_title(title or "tfshim benchmarks", fontsize=10)
+    ax.legend(loc="lower right", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return True

@@ -4,6 +4,9 @@ Usage (from the repository root)::
 
     python benchmarks/run.py            # full run, writes benchmarks/results.md
     python benchmarks/run.py --quick    # smoke mode: few repeats, seconds not minutes
+    python benchmarks/run.py --device gpu   # tfshim/JAX on the GPU (TF too, with a CUDA build of TF)
+
+Writes ``results.md`` and a bar chart of the ratios, ``results.png``, next to it.
 """
 
 from __future__ import annotations
@@ -21,13 +24,21 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # so `python benchmarks/run.py` works without installing
     sys.path.insert(0, str(ROOT))
 
-from benchmarks._harness import LIBS, Result, import_libraries, machine_info, markdown_table  # noqa: E402
+from benchmarks._harness import (  # noqa: E402
+    LIBS,
+    Result,
+    bar_chart,
+    import_libraries,
+    machine_info,
+    markdown_table,
+    select_device,
+)
 
 
 def modules() -> list[str]:
     """The benchmark modules: every ``benchmarks/bench_*.py``; each defines ``run(quick) -> list[Result]``."""
-    first = {"bench_dispatch": 0, "bench_tape": 1}  # the core benchmarks lead the table
-    return sorted((p.stem for p in (ROOT / "benchmarks").glob("bench_*.py")), key=lambda m: (first.get(m, 2), m))
+    first = {"bench_dispatch": 0, "bench_matmul_large": 1, "bench_tape": 2}  # the core benchmarks lead
+    return sorted((p.stem for p in (ROOT / "benchmarks").glob("bench_*.py")), key=lambda m: (first.get(m, 3), m))
 
 
 def run_all(quick: bool, only: list[str] | None = None) -> list[Result]:
@@ -41,15 +52,18 @@ def run_all(quick: bool, only: list[str] | None = None) -> list[Result]:
     return results
 
 
-def report(results: list[Result], info: dict[str, str], quick: bool) -> str:
+def report(results: list[Result], info: dict[str, str], quick: bool, device_line: str = "",
+           chart: str | None = None) -> str:
     """The Markdown document written to results.md."""
     when = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
     machine = ", ".join(f"{k} {v}" for k, v in info.items())
     mode = " (quick smoke mode: few repeats, numbers are rough)" if quick else ""
     return (
         f"# tfshim benchmarks\n\n{when}{mode}\n\nMachine: {machine}\n\n"
-        "Median time per call in µs (lower is better); ratios below 1 mean tfshim is faster.\n\n"
-        f"{markdown_table(results)}\n"
+        + (f"{device_line[0].upper()}{device_line[1:]}\n\n" if device_line else "")
+        + (f"![tfshim/TF and tfshim/JAX per benchmark]({chart})\n\n" if chart else "")
+        + "Median time per call in µs (lower is better); ratios below 1 mean tfshim is faster.\n\n"
+        + f"{markdown_table(results)}\n"
     )
 
 
@@ -60,17 +74,29 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", default=None, help="also write the raw numbers as JSON to this path")
     p.add_argument("--only", nargs="+", default=None, metavar="MODULE",
                    help=f"run only these modules (of: {', '.join(m.removeprefix('bench_') for m in modules())})")
+    p.add_argument("--device", choices=("cpu", "gpu"), default="cpu",
+                   help="where tfshim and JAX run (gpu: JAX's CUDA backend; says so and uses the CPU without one)")
     args = p.parse_args(argv)
 
+    device_line = select_device(args.device)
+    print(device_line, flush=True)
     import_libraries()
     results = run_all(args.quick, args.only)
     info = machine_info()  # after the run, so the load average covers it
-    text = report(results, info, args.quick)
-    print(text)
-
     out = args.out if args.out is not None else str(ROOT / "benchmarks" / "results.md")
+    png = None
+    if out != "-":
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        png = str(Path(out).with_suffix(".png"))
+        where = os.environ.get("TFSHIM_BENCH_DEVICE", "cpu")
+        if not bar_chart(results, png, f"tfshim vs TensorFlow vs JAX ({info.get('cpu', '')}, {where})"):
+            png = None
+    text = report(results, info, args.quick, device_line, Path(png).name if png else None)
+    print(text)
     if out != "-":
         Path(out).write_text(text)
+        if png:
+            print(f"bar chart: {png}")
     if args.json:
         Path(args.json).write_text(json.dumps({
             "machine": info,

@@ -1,7 +1,8 @@
-"""examples/eager_essentials.py runs end to end on tfshim and prints what real TensorFlow prints.
+"""Every example runs end to end (fast settings) and prints the expected results.
 
-The example has a ``--reference-tf`` switch that runs the very same script on real TensorFlow;
-deterministic sections must print identical text, the random regression must converge the same way.
+examples/eager_essentials.py has a ``--reference-tf`` switch that runs the very same script on real
+TensorFlow; deterministic sections must print identical text, the random regression must converge the
+same way. The MNIST examples train on the real digits in ../shared/data/mnist (skipped if absent).
 """
 
 from __future__ import annotations
@@ -19,12 +20,13 @@ import tfshim
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "eager_essentials.py"
 FAST = ["--perf-size", "64", "--perf-steps", "3", "--images", "64", "--epochs", "2"]
+MNIST_DIR = ROOT.parent / "shared" / "data" / "mnist"
 
 
-def _run(*args: str) -> str:
+def _run(*args: str, example: Path = EXAMPLE) -> str:
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", TF_ENABLE_ONEDNN_OPTS="0", JAX_PLATFORMS="cpu")
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
-    proc = subprocess.run([sys.executable, str(EXAMPLE), *args], cwd=ROOT, env=env, capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, str(example), *args], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=180)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return proc.stdout
@@ -43,8 +45,13 @@ def _sections(out: str) -> dict[str, list[str]]:
 
 
 @pytest.fixture(scope="module")
-def shim_out() -> str:
-    return _run("--device", "cpu", *FAST)
+def plot_path(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("plot") / "loss.png"
+
+
+@pytest.fixture(scope="module")
+def shim_out(plot_path) -> str:
+    return _run("--device", "cpu", *FAST, "--plot", str(plot_path))
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +68,7 @@ def test_runs_all_sections(shim_out):
     secs = _sections(shim_out)
     assert list(secs) == [
         "Setup and basic usage", "Dynamic control flow", "Computing gradients", "Train a model",
-        "Variables and optimizers", "Object-based saving", "Object-oriented metrics", "Summaries and TensorBoard",
+        "Variables and optimizers", "Variables are objects", "Object-based saving", "Object-oriented metrics", "Summaries and TensorBoard",
         "Dynamic models", "Custom gradients", "Performance", "Work with functions",
     ]
     for name, sec in secs.items():  # every section either runs or says what tfshim lacks
@@ -84,8 +91,14 @@ def test_train_a_model(shim_out):
         pytest.xfail("tf.keras is not implemented yet")
     assert sec[0].startswith("Logits:  [[")
     assert [ln for ln in sec if ln.startswith("Epoch")] == ["Epoch 0 finished", "Epoch 1 finished"]
-    first, last = (float(v) for v in re.fullmatch(r"Loss: first batch (\S+), last batch (\S+)", sec[-1]).groups())
+    (line,) = [ln for ln in sec if ln.startswith("Loss: ")]
+    first, last = (float(v) for v in re.fullmatch(r"Loss: first batch (\S+), last batch (\S+)", line).groups())
     assert 1.5 < first < 3.5 and 1.5 < last < 3.5  # ≈ ln(10) on random labels
+
+
+def test_loss_plot_saved(shim_out, plot_path):
+    assert f"Loss plot saved to {plot_path}" in shim_out
+    assert plot_path.stat().st_size > 1000
 
 
 def test_key_lines(shim_out):
@@ -103,7 +116,7 @@ def test_key_lines(shim_out):
 
 
 @pytest.mark.parametrize("name", ["Setup and basic usage", "Dynamic control flow", "Computing gradients",
-                                  "Object-oriented metrics", "Dynamic models", "Custom gradients",
+                                  "Object-based saving", "Object-oriented metrics", "Dynamic models", "Custom gradients",
                                   "Work with functions"])
 def test_same_output_as_tensorflow(shim_out, ref_out, name):
     mine, ref = _sections(shim_out)[name], _sections(ref_out)[name]
@@ -140,3 +153,41 @@ def test_regression_converges_like_tensorflow(shim_out, ref_out):
         assert abs(w - 3) < 0.25 and abs(b - 2) < 0.25, (w, b)
     final = [float(ln.split(": ")[1]) for ln in (mine[-2], ref[-2])]
     assert abs(final[0] - final[1]) < 0.25, final  # both ≈ the noise variance, 1.0
+
+
+def test_checkpoint_restore_prints_2(shim_out):
+    sec = _sections(shim_out)["Object-based saving"]
+    assert sec == ["<tf.Variable 'Variable:0' shape=() dtype=float32, numpy=2.0>", "Restored W equals saved W: True"]
+    assert _sections(shim_out)["Variables are objects"] == ["No GPU: the guide's GPU variable is skipped"]
+    assert _sections(shim_out)["Performance"][-1] == "x.gpu()/x.cpu(): no GPU, copies skipped"
+
+
+@pytest.mark.parametrize("name", ["eager_essentials", "mnist_eager", "mnist_fit", "regression"])
+def test_help_of_every_example(name):
+    out = _run("--help", example=ROOT / "examples" / f"{name}.py")
+    assert "--device" in out
+
+
+def test_regression_example(tmp_path):
+    out = _run("--steps", "300", "--out", str(tmp_path), "--device", "gpu", "--compile",
+               example=ROOT / "examples" / "regression.py")
+    assert "no GPU visible" in out  # --device gpu on a CPU-only machine says so and carries on
+    w, b = _final_wb(out)
+    assert abs(w - 3) < 0.25 and abs(b - 2) < 0.25, (w, b)
+    assert (tmp_path / "regression_loss.png").stat().st_size > 1000
+
+
+def _accuracy(out: str) -> float:
+    m = re.search(r"^Test accuracy: ([0-9.]+)$", out, re.M)
+    assert m, out
+    return float(m.group(1))
+
+
+@pytest.mark.skipif(not MNIST_DIR.is_dir(), reason="real MNIST digits not in ../shared/data/mnist")
+@pytest.mark.parametrize("name", ["mnist_eager", "mnist_fit"])
+def test_mnist_examples_beat_chance(name, tmp_path):
+    out = _run("--data", str(MNIST_DIR), "--epochs", "2", "--lr", "0.01", "--out", str(tmp_path), "--device", "cpu",
+               example=ROOT / "examples" / f"{name}.py")
+    assert "MNIST: 8000 training images, 2000 test images" in out  # the 10k test split, 80/20
+    assert _accuracy(out) > 0.2, out  # chance is 0.1
+    assert (tmp_path / "loss.png").stat().st_size > 1000
