@@ -112,22 +112,27 @@ def add(inputs: Any, **kwargs: Any) -> Any:
 
 
 def subtract(inputs: Any, **kwargs: Any) -> Any:
+    """tf.keras.layers.subtract(inputs): the functional form of the Subtract layer."""
     return Subtract(**kwargs)(inputs)
 
 
 def multiply(inputs: Any, **kwargs: Any) -> Any:
+    """tf.keras.layers.multiply(inputs): the functional form of the Multiply layer."""
     return Multiply(**kwargs)(inputs)
 
 
 def average(inputs: Any, **kwargs: Any) -> Any:
+    """tf.keras.layers.average(inputs): the functional form of the Average layer."""
     return Average(**kwargs)(inputs)
 
 
 def maximum(inputs: Any, **kwargs: Any) -> Any:
+    """tf.keras.layers.maximum(inputs): the functional form of the Maximum layer."""
     return Maximum(**kwargs)(inputs)
 
 
 def minimum(inputs: Any, **kwargs: Any) -> Any:
+    """tf.keras.layers.minimum(inputs): the functional form of the Minimum layer."""
     return Minimum(**kwargs)(inputs)
 
 
