@@ -27,6 +27,11 @@ except ImportError:  # pragma: no cover - CI always has TF
     _tf = None
 
 
+def pytest_addoption(parser):
+    parser.addoption("--fuzz-long", action="store_true", default=False,
+                     help="run many more differential fuzz cases against TensorFlow (tests/test_fuzz_ops.py)")
+
+
 @pytest.fixture(scope="session")
 def tf_ref():
     """The real TensorFlow module (reference oracle)."""

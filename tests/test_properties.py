@@ -144,8 +144,6 @@ def test_binary_rows_with_python_scalar(row, tf_ref):
     check()
 
 
-@pytest.mark.xfail(reason="ops/elementwise.py: TF raises TypeError (not InvalidArgumentError) when a Python float "
-                   "meets an int tensor, except for tf.add; reported to its owner", strict=False)
 @pytest.mark.parametrize("name", ["multiply", "subtract", "math.floordiv", "maximum", "less"])
 def test_int_tensor_with_python_float(name, tf_ref):
     ref, got = call_both(name, (np.array([1, 2], np.int32), Lit(1.5)), {}, tf_ref)

@@ -19,6 +19,7 @@ def _step(model_w, model_b, xs, ys, lr):
 
 
 def test_fifty_steps_compile_backward_once():
+    tape_mod._cache.clear()  # earlier tests in this process may have compiled the same structure
     w, b = tf.Variable(5.0), tf.Variable(10.0)
     xs = tf.constant(np.linspace(-1, 1, 64).astype(np.float32))
     ys = xs * 3.0 + 2.0
@@ -38,6 +39,7 @@ def test_fifty_steps_compile_backward_once():
 
 def test_captured_python_constants_are_inputs_not_baked():
     # The learning-rate-like constant changes every step; the compiled backward must follow it.
+    tape_mod._cache.clear()
     x = tf.Variable(2.0)
     before = tape_mod.stats.traces
     for k in range(1, 6):

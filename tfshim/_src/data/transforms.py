@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import pickle
 import queue
 import threading
 from typing import Any, Iterator
@@ -370,6 +369,29 @@ class ShardDataset(_Unary):
 
 
 # -- cache / prefetch / options ---------------------------------------------------------------
+def _write_cache(path: str, rows: list) -> None:
+    """Write the cached rows as a plain .npz (no pickle: reading a cache file must never run code)."""
+    arity = len(rows[0]) if rows else 0
+    arrays = {f"r{i}_{j}": np.asarray(v) for i, row in enumerate(rows) for j, v in enumerate(row)}
+    arrays["__n__"] = np.array([len(rows), arity], np.int64)
+    if any(a.dtype == object for a in arrays.values()):
+        return  # Python objects cannot be stored without pickle: keep this cache in memory only
+    with open(path, "wb") as f:
+        np.savez(f, allow_pickle=False, **arrays)
+
+
+def _read_cache(path: str) -> list:
+    """The rows of a cache file written by ``_write_cache`` (DataLossError if it is not one)."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            n, arity = (int(x) for x in data["__n__"])
+            return [tuple(data[f"r{i}_{j}"] for j in range(arity)) for i in range(n)]
+    except (ValueError, OSError, KeyError, EOFError) as e:
+        raise errors.DataLossError(
+            None, None, f"Dataset.cache: {path} is not a valid tfshim cache file (pickled objects are never "
+            f"loaded); delete it to rebuild the cache: {e}") from None
+
+
 class CacheDataset(_Unary):
     """Dataset.cache(filename=''): the first complete pass is kept (in memory, or pickled to ``filename``)."""
 
@@ -387,8 +409,7 @@ class CacheDataset(_Unary):
         if self._mem is not None:
             return iter(self._mem)
         if self._file and os.path.exists(self._path()):
-            with open(self._path(), "rb") as f:
-                self._mem = pickle.load(f)
+            self._mem = _read_cache(self._path())
             return iter(self._mem)
         return self._fill()
 
@@ -400,8 +421,7 @@ class CacheDataset(_Unary):
             yield x
         if self._file:
             try:
-                with open(self._path(), "wb") as f:
-                    pickle.dump(rows, f)
+                _write_cache(self._path(), rows)
             except OSError as e:
                 raise errors.NotFoundError(None, None, f"Dataset.cache: cannot write {self._path()}: {e}") from e
         self._mem = rows

@@ -24,6 +24,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
+from .. import errors
 from .. import state as _state
 from ..convert import convert_to_tensor
 from ..tensor import Tensor, wrap
@@ -317,6 +318,10 @@ class Optimizer:
             if hasattr(g, "values") and hasattr(g, "indices") and hasattr(g, "dense_shape"):
                 g = _densify(g)  # IndexedSlices (e.g. from an embedding lookup)
             gt = g if isinstance(g, Tensor) else convert_to_tensor(g)
+            if tuple(gt.shape) != tuple(v.shape):  # validate every pair before any variable changes
+                raise errors.InvalidArgumentError(
+                    None, None, f"Optimizer.apply_gradients: cannot update variable {v.name} with shape "
+                    f"{list(v.shape)} using a gradient with shape {list(gt.shape)}, shapes must be equal.")
             i = self._index[id(v)]
             idx.append(i)
             params.append(v._value)

@@ -29,7 +29,7 @@ def save_weights(model: Any, filepath: str, overwrite: bool = True) -> None:
         raise FileExistsError(f"save_weights: {filepath} exists and overwrite=False.")
     weights = model.weights
     arrays = {f"w{i:05d}": np.asarray(w.numpy()) for i, w in enumerate(weights)}
-    arrays["__paths__"] = np.array([getattr(w, "path", w.name) for w in weights] or [""], dtype=object)
+    arrays["__paths__"] = np.array([str(getattr(w, "path", w.name)) for w in weights] or [""], dtype=str)
     with open(filepath, "wb") as f:  # np.savez would append ".npz" to a name without it
         np.savez(f, **arrays)
 
@@ -42,9 +42,14 @@ def load_weights(model: Any, filepath: str, skip_mismatch: bool = False) -> Any:
         return load_checkpoint(model, filepath)
     if not os.path.exists(filepath):
         raise FileNotFoundError(f"load_weights: no such file: {filepath}")
-    with np.load(filepath, allow_pickle=True) as data:
-        keys = sorted(k for k in data.files if k.startswith("w"))
-        values = [data[k] for k in keys]
+    # allow_pickle=False: a weights file is data, loading it must never run code (object arrays are refused).
+    try:
+        with np.load(filepath, allow_pickle=False) as data:
+            keys = sorted(k for k in data.files if k.startswith("w"))
+            values = [data[k] for k in keys]
+    except (ValueError, OSError, EOFError) as e:
+        raise ValueError(f"load_weights: {filepath} is not a valid weights file (or holds pickled objects, which "
+                         f"tfshim never loads): {e}") from None
     weights = model.weights
     if len(values) != len(weights):
         raise ValueError(

@@ -353,6 +353,8 @@ def unstack(value: Any, num: Any = None, axis: int = 0, name: Any = "unstack") -
     r = x._value.ndim
     ax = int(axis)
     if not -r <= ax < r:
+        if num is not None:  # TF checks this in its Unpack kernel when `num` is given
+            raise _invalid("Unpack", f"axis = {ax} not in [{-r}, {r})")
         raise ValueError(f"Argument `axis` = {ax} not in range [{-r}, {r})")
     ax = ax + r if ax < 0 else ax
     if num is not None and int(num) != x._value.shape[ax]:
@@ -674,6 +676,10 @@ def scatter_nd(indices: Any, updates: Any, shape: Any, bad_indices_policy: str =
     """tf.scatter_nd: a zero tensor of ``shape`` with ``updates`` added at ``indices`` (duplicates sum)."""
     i, u = _t(indices), _t(updates)
     _check_indices(i, "tf.scatter_nd", "ScatterNd")
+    if _is_tensor(shape) and _t(shape)._value.dtype != i._value.dtype:  # Tindices is shared by indices and shape
+        sd, idt = _t(shape)._value.dtype, i._value.dtype
+        raise _invalid("ScatterNd", f"cannot compute ScatterNd as input #2(zero-based) was expected to be a {idt} "
+                                    f"tensor but is a {sd} tensor")
     s = tuple(int(d) for d in _ints(shape, "tf.scatter_nd", "Tindices", "ScatterNd").reshape(-1))
     k = i._value.shape[-1] if i._value.ndim else 0
     if i._value.ndim < 1 or k > len(s):
@@ -930,8 +936,9 @@ def linspace(start: Any, stop: Any, num: Any, name: Any = None, axis: Any = 0) -
 # -- clipping ---------------------------------------------------------------------------------
 def _clip(x, lo, hi):
     # TF's gradient goes to x at ties (Minimum/Maximum), so use `where`, not jnp.clip.
-    a = jnp.where(x <= hi, x, hi)
-    return jnp.where(a >= lo, a, lo)
+    # NaN in x propagates, as TF's Minimum/Maximum kernels.
+    a = jnp.where((x <= hi) | jnp.isnan(x), x, hi)
+    return jnp.where((a >= lo) | jnp.isnan(a), a, lo)
 
 
 def _like_tensor(v: Any, t: Tensor, fn: str, op: str, pos: int) -> Tensor:
@@ -963,7 +970,7 @@ def _clip_by_norm(x, c, axes):
     l2sum = jnp.sum(x * x, axis=axes, keepdims=True)
     pred = l2sum > 0
     l2norm = jnp.where(pred, jnp.sqrt(jnp.where(pred, l2sum, jnp.ones_like(l2sum))), l2sum)
-    denom = jnp.where(l2norm >= c, l2norm, c)
+    denom = jnp.where((l2norm >= c) | jnp.isnan(l2norm), l2norm, c)  # NaN norms propagate, as TF's Maximum
     return x * c / denom
 
 

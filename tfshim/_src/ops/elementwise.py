@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+import jax
 import numpy as np
 
 from .. import dtypes as _dt
@@ -82,13 +83,42 @@ def unsupported(op_name: str, tf_op: str, dtype: Any, allowed: frozenset) -> err
 def binary(op_name: str, tf_op: str, impl: Callable, allowed: frozenset = NUMERIC) -> Callable:
     """A TF binary elementwise op ``fn(x, y, name=None)`` over the JAX function ``impl``."""
     prim = primitive(impl)
+    # TF converts a Python number beside a tensor to the tensor's dtype and raises TypeError when it cannot
+    # (x * 2.5 with int x), except tf.add (AddV2 kernel type error) and the divisions, whose wrapper compares
+    # dtypes first (TypeError "`x` and `y` must have the same dtype").
+    same_dtype_check = tf_op in ("RealDiv", "DivNoNan")
+    strict_scalars = tf_op != "AddV2" and not same_dtype_check
+    # TF's logical ops convert a non-tensor bool `x` first, then tensor `y` to bool: ValueError if y is not bool.
+    logical = allowed == BOOL and tf_op.startswith("Logical")
+    # Integer division by zero: TF's kernels fail (JAX would return garbage); checked on eager values.
+    zero_check = {"FloorDiv": errors.InvalidArgumentError, "FloorMod": errors.InvalidArgumentError,
+                  "TruncateDiv": errors.InternalError, "TruncateMod": errors.InternalError}.get(tf_op)
 
     def fn(x: Any, y: Any, name: Any = None) -> Tensor:
+        converted_x = False
         if type(x) is not Tensor or type(y) is not Tensor:
+            x0, y0 = x, y
+            converted_x = not isinstance(x, Tensor) and isinstance(y, Tensor)
             x, y = coerce2(x, y)
+            if strict_scalars and x._value.dtype != y._value.dtype:
+                for v, other in ((x0, y), (y0, x)):
+                    if type(v) in _PY_NUMBERS:
+                        raise TypeError(f"{op_name}: Cannot convert {v!r} to EagerTensor of dtype "
+                                        f"{_dt._BY_NP[other._value.dtype].name}")
         xv, yv = x._value, y._value
         dt = xv.dtype
+        if logical and converted_x and dt == np.bool_ and yv.dtype != np.bool_:
+            raise ValueError(f"{op_name}: Tensor conversion requested dtype bool for Tensor with dtype "
+                             f"{_dt._BY_NP[yv.dtype].name}")
+        if zero_check is not None and dt == yv.dtype and dt.kind in "iu" and not isinstance(yv, jax.core.Tracer):
+            if xv.size and not np.all(np.asarray(yv)):
+                msg = ("Integer division by zero" if zero_check is errors.InvalidArgumentError else
+                       "Unexpected error in binary operator (only integer div and mod should have errors)")
+                raise zero_check(None, None, f"{op_name}: {msg} [Op:{tf_op}]")
         if dt != yv.dtype:
+            if same_dtype_check:
+                raise TypeError(f"{op_name}: `x` and `y` must have the same dtype, got tf.{_dt._BY_NP[dt].name} != "
+                                f"tf.{_dt._BY_NP[yv.dtype].name}.")
             raise dtype_error(op_name, tf_op, 1, dt, yv.dtype)
         if dt not in allowed:
             raise unsupported(op_name, tf_op, dt, allowed)
@@ -116,6 +146,9 @@ def unary(op_name: str, tf_op: str, impl: Callable, allowed: frozenset = NUMERIC
             x = convert_to_tensor(x)
         xv = x._value
         if xv.dtype not in allowed:
+            if tf_op == "Conj":  # TF's Python wrapper rejects non-numeric inputs before the kernel
+                raise TypeError(
+                    f"{op_name}: Expected numeric or variant tensor, got dtype tf.{_dt._BY_NP[xv.dtype].name}.")
             raise unsupported(op_name, tf_op, xv.dtype, allowed)
         try:
             out = prim(xv)

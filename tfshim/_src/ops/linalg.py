@@ -390,6 +390,8 @@ def _eager_value(t: Tensor) -> np.ndarray | None:
 def _inv(x, adjoint):
     if adjoint:
         x = _mt(x, True)
+    if x.dtype == jnp.float16:  # LAPACK has no half precision: invert in float32, as TF's float16 kernel
+        return jnp.linalg.inv(x.astype(jnp.float32)).astype(x.dtype)
     return jnp.linalg.inv(x)
 
 

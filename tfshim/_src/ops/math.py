@@ -26,7 +26,13 @@ def _truediv(x, y):
     return x / y
 
 
+def _erf(x):  # jax's float64 erf maps NaN to 1; TF keeps NaN
+    return jnp.where(jnp.isnan(x), x, jax.scipy.special.erf(x))
+
+
 def _floordiv(x, y):
+    if x.dtype.kind in "fc":  # TF: floor(x / y) (so -3 // inf is -0.0, where Python's rule gives -1.0)
+        return jnp.floor(x / y)
     return jnp.floor_divide(x, y)
 
 
@@ -175,7 +181,7 @@ _UNARY = [
     (("sigmoid", "math.sigmoid", "nn.sigmoid"), "Sigmoid", _sigmoid, FC, (), "unary_float"),
     (("math.softplus", "nn.softplus"), "Softplus", _softplus, FLOAT, (), "unary_float"),
     (("math.softsign", "nn.softsign"), "Softsign", _softsign, FLOAT, (), "unary_float"),
-    (("math.erf",), "Erf", jax.scipy.special.erf, FLOAT, (), "unary_float"),
+    (("math.erf",), "Erf", _erf, FLOAT, (), "unary_float"),
     (("math.erfc",), "Erfc", jax.scipy.special.erfc, FLOAT, (), "unary_float"),
     (("math.lgamma",), "Lgamma", jax.scipy.special.gammaln, FLOAT, (), "unary_pos"),
     (("math.digamma",), "Digamma", jax.scipy.special.digamma, FLOAT, (), "unary_pos"),

@@ -39,8 +39,8 @@ def _eq(self: Any, other: Any) -> Any:
         return False
     try:
         return _m.equal(self, other)
-    except Exception:
-        return False
+    except Exception:  # incompatible shapes or dtypes: TF answers a scalar bool tensor
+        return _scalar_bool(False)
 
 
 def _ne(self: Any, other: Any) -> Any:
@@ -49,7 +49,13 @@ def _ne(self: Any, other: Any) -> Any:
     try:
         return _m.not_equal(self, other)
     except Exception:
-        return True
+        return _scalar_bool(True)
+
+
+def _scalar_bool(value: bool) -> Tensor:
+    from ..convert import constant
+
+    return constant(value)
 
 
 def bind(cls: type) -> None:

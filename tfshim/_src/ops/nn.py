@@ -292,10 +292,15 @@ def _moments(x, axes, keepdims):
     return mean, var
 
 
+_MOMENTS_DTYPES = FLOAT | COMPLEX | frozenset({np.dtype(np.int32), np.dtype(np.int64)})
+
+
 def moments(x: Any, axes: Any, shift: Any = None, keepdims: bool = False, name: Any = None) -> tuple:
     """tf.nn.moments: (mean, variance) over ``axes`` (``shift`` is ignored, as in TF 2; float16 is computed in
     float32)."""
     t = convert_to_tensor(x)
+    if t._value.dtype not in _MOMENTS_DTYPES:  # TF's SquaredDifference kernel types
+        raise unsupported("tf.nn.moments", "SquaredDifference", t._value.dtype, _MOMENTS_DTYPES)
     ax = norm_axes(t, axes, "tf.nn.moments")
     if ax is None:
         ax = tuple(range(t._value.ndim))

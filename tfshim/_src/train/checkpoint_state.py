@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from .. import errors
 from . import storage
 
 STATE_FILE = "checkpoint"
@@ -120,8 +121,19 @@ def get_checkpoint_state(checkpoint_dir: str, latest_filename: str | None = None
     if not st.model_checkpoint_path:
         return None
 
+    root = os.path.realpath(checkpoint_dir)
+
     def full(p: str) -> str:
-        return p if os.path.isabs(p) else os.path.join(checkpoint_dir, p)
+        # As TF, relative paths are resolved against the directory. A path that escapes it (absolute elsewhere,
+        # or through "..") is rejected: a state file must not point a restore at arbitrary files.
+        path = p if os.path.isabs(p) else os.path.join(checkpoint_dir, p)
+        real = os.path.realpath(path)
+        if real != root and not real.startswith(root.rstrip(os.sep) + os.sep):
+            raise errors.InvalidArgumentError(
+                None, None, f"tf.train.get_checkpoint_state: the state file {fname} names the checkpoint {p!r}, "
+                f"which is outside the checkpoint directory {checkpoint_dir!r}; tfshim only follows paths inside "
+                "that directory (move the checkpoint files there or fix the state file).")
+        return path
 
     st.model_checkpoint_path = full(st.model_checkpoint_path)
     st.all_model_checkpoint_paths = [full(p) for p in st.all_model_checkpoint_paths]
