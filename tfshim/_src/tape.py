@@ -517,59 +517,32 @@ class _Plan:
             return [None] * self.n_sources
         nl, nc = len(self.leaves), len(self.consts)
         reached_sources = sorted({self.owner[i] for i in self.reached})
-        key = self._key("grad")
         ct_none = tuple(c is None for c in self.cts)
-        entry = _cache.get(key)
-        if entry is None:
-            forward = self._replay_fn()
-            owner = self.owner
+
+        def build() -> Callable:
+            forward, owner = self._replay_fn(), self.owner
 
             def g(*args: Any) -> tuple:
                 leaf_vals, const_vals, ct_vals = args[:nl], args[nl : nl + nc], args[nl + nc :]
                 outs, pull = jax.vjp(lambda *lv: forward(lv, const_vals), *leaf_vals)
                 cts = tuple(jnp.ones_like(o) if none else c for o, c, none in zip(outs, ct_vals, ct_none))
-                leaf_grads = pull(cts)
-                per_source: dict = {}
-                for i, lg in enumerate(leaf_grads):
-                    s = owner[i]
-                    per_source[s] = lg if s not in per_source else per_source[s] + lg
-                return tuple(per_source[s] for s in reached_sources)
+                return _per_source(pull(cts), owner, reached_sources)
 
             g.__name__ = "gradient"
-            entry = [g, None, 0]
-            _cache[key] = entry
-            while len(_cache) > _CACHE_SIZE:
-                _cache.popitem(last=False)
-        else:
-            _cache.move_to_end(key)
-        entry[2] += 1
-        if entry[2] >= 2:
-            if entry[1] is None:
-                entry[1] = _jit_counted(entry[0])
-            fn = entry[1]
-        else:
-            stats.eager_replays += 1
-            fn = entry[0]
+            return g
+
+        fn = _cached_replay(self._key("grad"), build)
         ct_tensors = tuple(_placeholder_ct(t) if c is None else c for t, c in zip(self.targets, self.cts))
-        inputs = tuple(self.leaves) + tuple(self.consts) + ct_tensors
-        outs = _call_replay(fn, inputs)
-        if state.recording_tapes or state.accumulators:
-            record(fn, inputs, outs)
-        result: list = [None] * self.n_sources
-        for s, o in zip(reached_sources, outs):
-            result[s] = o
-        return result
+        return self._run_node(fn, tuple(self.leaves) + tuple(self.consts) + ct_tensors, reached_sources)
 
     def run_jacobian(self) -> list:
         if not self.targets or not self.reached:
             return [None] * self.n_sources
         nl = len(self.leaves)
         reached_sources = sorted({self.owner[i] for i in self.reached})
-        key = self._key("jac")
-        entry = _cache.get(key)
-        if entry is None:
-            forward = self._replay_fn()
-            owner = self.owner
+
+        def build() -> Callable:
+            forward, owner = self._replay_fn(), self.owner
 
             def jac(*args: Any) -> tuple:
                 leaf_vals, const_vals = args[:nl], args[nl:]
@@ -577,22 +550,16 @@ class _Plan:
                 n = out.size
                 basis = jnp.eye(n, dtype=out.dtype).reshape((n,) + out.shape)
                 leaf_jacs = jax.vmap(lambda c: pull(c))(basis)
-                per_source: dict = {}
-                for i, lj in enumerate(leaf_jacs):
-                    lj = lj.reshape(out.shape + leaf_vals[i].shape)
-                    s = owner[i]
-                    per_source[s] = lj if s not in per_source else per_source[s] + lj
-                return tuple(per_source[s] for s in reached_sources)
+                shaped = [lj.reshape(out.shape + leaf_vals[i].shape) for i, lj in enumerate(leaf_jacs)]
+                return _per_source(shaped, owner, reached_sources)
 
-            entry = [jac, None, 0]
-            _cache[key] = entry
-            while len(_cache) > _CACHE_SIZE:
-                _cache.popitem(last=False)
-        entry[2] += 1
-        if entry[2] >= 2 and entry[1] is None:
-            entry[1] = _jit_counted(entry[0])
-        fn = entry[1] or entry[0]
-        inputs = tuple(self.leaves) + tuple(self.consts)
+            return jac
+
+        fn = _cached_replay(self._key("jac"), build)
+        return self._run_node(fn, tuple(self.leaves) + tuple(self.consts), reached_sources)
+
+    def _run_node(self, fn: Callable, inputs: tuple, reached_sources: list) -> list:
+        """Run a replay ``fn`` on ``inputs``, record it as a node, and place its outputs per source."""
         outs = _call_replay(fn, inputs)
         if state.recording_tapes or state.accumulators:
             record(fn, inputs, outs)
@@ -600,6 +567,34 @@ class _Plan:
         for s, o in zip(reached_sources, outs):
             result[s] = o
         return result
+
+
+def _per_source(leaf_values: Any, owner: list, reached_sources: list) -> tuple:
+    """Sum the per-leaf results of each source (a variable read several times has several leaves)."""
+    per_source: dict = {}
+    for i, v in enumerate(leaf_values):
+        s = owner[i]
+        per_source[s] = v if s not in per_source else per_source[s] + v
+    return tuple(per_source[s] for s in reached_sources)
+
+
+def _cached_replay(key: tuple, build: Callable) -> Callable:
+    """The replay function for a graph structure: built and run un-jitted on its first sighting,
+    jitted from the second (LRU-bounded cache)."""
+    entry = _cache.get(key)
+    if entry is None:
+        entry = _cache[key] = [build(), None, 0]
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    else:
+        _cache.move_to_end(key)
+    entry[2] += 1
+    if entry[2] < 2:
+        stats.eager_replays += 1
+        return entry[0]
+    if entry[1] is None:
+        entry[1] = _jit_counted(entry[0])
+    return entry[1]
 
 
 def _call_replay(fn: Callable, inputs: tuple) -> tuple:
