@@ -17,6 +17,7 @@ from .. import dispatch
 from ..convert import convert_to_tensor
 from ..ops.math import cast
 from ..tensor import Tensor
+from .lookup import Lookup
 
 EPSILON = 1e-7  # keras.backend.epsilon()
 _REDUCTIONS = ("sum_over_batch_size", "sum", None, "none", "mean", "mean_with_sample_weight")
@@ -551,38 +552,22 @@ _BY_NAME = {
 }
 
 
+_LOOKUP = Lookup("loss", "keras.losses", Loss, _BY_NAME)
+
+
 def get(identifier: Any) -> Any:
     """tf.keras.losses.get: a loss function or Loss instance from a name, config dict or callable."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, str):
-        obj = _BY_NAME.get(identifier)
-        if obj is None:
-            raise ValueError(f"Could not interpret loss identifier: {identifier}")
-        return obj() if isinstance(obj, type) else obj
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret loss identifier: {identifier}")
+    return _LOOKUP.get(identifier)
 
 
 def serialize(loss: Any) -> Any:
     """tf.keras.losses.serialize: a config dict (classes) or the name (functions)."""
-    if isinstance(loss, Loss):
-        return {"module": "keras.losses", "class_name": type(loss).__name__, "config": loss.get_config(),
-                "registered_name": None}
-    return getattr(loss, "__name__", loss)
+    return _LOOKUP.serialize(loss)
 
 
 def deserialize(config: Any, custom_objects: Any = None) -> Any:
     """tf.keras.losses.deserialize."""
-    if isinstance(config, str):
-        return get(config)
-    cls = (custom_objects or {}).get(config["class_name"]) or _BY_NAME.get(config["class_name"])
-    if cls is None:
-        raise ValueError(f"Could not interpret loss identifier: {config}")
-    return cls.from_config(config["config"])
+    return _LOOKUP.deserialize(config, custom_objects)
 
 
 class Reduction:

@@ -21,6 +21,7 @@ from ..ops.math import cast
 from ..tensor import Tensor
 from ..variable import Variable
 from . import losses as _losses
+from .lookup import Lookup
 
 
 def _snake(name: str) -> str:
@@ -576,35 +577,19 @@ _BY_NAME = {
 _BY_NAME.update({"acc": Accuracy, "accuracy": Accuracy, "mse": MeanSquaredError, "mae": MeanAbsoluteError})
 
 
+_LOOKUP = Lookup("metric", "keras.metrics", Metric, _BY_NAME)
+
+
 def get(identifier: Any) -> Any:
     """tf.keras.metrics.get: a metric function or Metric from a name, config or callable."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, str):
-        obj = _BY_NAME.get(identifier)
-        if obj is None:
-            raise ValueError(f"Could not interpret metric identifier: {identifier}")
-        return obj() if isinstance(obj, type) else obj
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret metric identifier: {identifier}")
+    return _LOOKUP.get(identifier)
 
 
 def serialize(metric: Any) -> Any:
     """tf.keras.metrics.serialize."""
-    if isinstance(metric, Metric):
-        return {"module": "keras.metrics", "class_name": type(metric).__name__, "config": metric.get_config(),
-                "registered_name": None}
-    return getattr(metric, "__name__", metric)
+    return _LOOKUP.serialize(metric)
 
 
 def deserialize(config: Any, custom_objects: Any = None) -> Any:
     """tf.keras.metrics.deserialize."""
-    if isinstance(config, str):
-        return get(config)
-    cls = (custom_objects or {}).get(config["class_name"]) or _BY_NAME.get(config["class_name"])
-    if cls is None:
-        raise ValueError(f"Could not interpret metric identifier: {config}")
-    return cls.from_config(config["config"])
+    return _LOOKUP.deserialize(config, custom_objects)
