@@ -29,6 +29,12 @@ class _ThreadState(threading.local):
         self.tracing: list = []
         # Capturing tapes of control-flow ops (they see every op, like a watching tape).
         self.capturing: list = []
+        # tf.distribute: strategies whose scope is entered (innermost last).
+        self.strategy_stack: list = []
+        # Replica contexts of strategy.run bodies being traced (innermost last).
+        self.replica: list = []
+        # Ids of the variables swapped into the innermost strategy.run body (others must be lifted).
+        self.spmd_vars: list = []
 
 
 _state = _ThreadState()

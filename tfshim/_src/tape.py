@@ -493,6 +493,7 @@ class _Plan:
             self.n_sources,
             avals,
             ct_key,
+            state.replica[-1]._axis if state.replica else None,
         )
 
     def _replay_fn(self) -> Callable:
@@ -521,9 +522,11 @@ class _Plan:
 
         def build() -> Callable:
             forward, owner = self._replay_fn(), self.owner
+            per_replica = _per_replica_leaves()
 
             def g(*args: Any) -> tuple:
                 leaf_vals, const_vals, ct_vals = args[:nl], args[nl : nl + nc], args[nl + nc :]
+                leaf_vals = per_replica(leaf_vals)
                 outs, pull = jax.vjp(lambda *lv: forward(lv, const_vals), *leaf_vals)
                 cts = tuple(jnp.ones_like(o) if none else c for o, c, none in zip(outs, ct_vals, ct_none))
                 return _per_source(pull(cts), owner, reached_sources)
@@ -543,9 +546,11 @@ class _Plan:
 
         def build() -> Callable:
             forward, owner = self._replay_fn(), self.owner
+            per_replica = _per_replica_leaves()
 
             def jac(*args: Any) -> tuple:
                 leaf_vals, const_vals = args[:nl], args[nl:]
+                leaf_vals = per_replica(leaf_vals)
                 out, pull = jax.vjp(lambda *lv: forward(lv, const_vals)[0], *leaf_vals)
                 n = out.size
                 basis = jnp.eye(n, dtype=out.dtype).reshape((n,) + out.shape)
@@ -567,6 +572,16 @@ class _Plan:
         for s, o in zip(reached_sources, outs):
             result[s] = o
         return result
+
+
+def _per_replica_leaves() -> Callable:
+    """Inside a multi-replica strategy.run, sources become replica-varying before differentiation, so
+    each replica gets its own (local) gradient as in TF, not JAX's implicit sum over replicas."""
+    if not state.replica or state.replica[-1]._axis is None:
+        return lambda vals: vals
+    from .distribute.spmd import make_varying
+
+    return lambda vals: tuple(make_varying(v) for v in vals)
 
 
 def _per_source(leaf_values: Any, owner: list, reached_sources: list) -> tuple:

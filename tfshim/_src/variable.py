@@ -7,6 +7,7 @@ recording tapes treat as a leaf for this variable, so ``assign`` between two rea
 from __future__ import annotations
 
 import contextlib
+import weakref
 from typing import Any, Iterator
 
 import jax
@@ -100,6 +101,9 @@ class Variable:
         self._constraint = constraint
         self._aggregation = aggregation
         self._synchronization = synchronization
+        if state.strategy_stack:  # created under tf.distribute strategy.scope(): replicate it
+            state.strategy_stack[-1]._place_variable(self)
+        _live[id(self)] = self
         if state.tracing:
             from .function import on_variable_created_in_trace
 
@@ -109,7 +113,9 @@ class Variable:
 
     # -- reading ----------------------------------------------------------------
     def _read(self) -> Tensor:
-        if state.tracing and not isinstance(self._value, jax.core.Tracer):
+        if state.tracing and (
+            not isinstance(self._value, jax.core.Tracer) or (state.spmd_vars and id(self) not in state.spmd_vars[-1])
+        ):
             _lift(self)
         t = wrap(self._value)
         if state.recording_tapes or state.accumulators:
@@ -230,7 +236,9 @@ class Variable:
         return t
 
     def _set(self, t: Tensor, read_value: bool) -> Any:
-        if state.tracing and not isinstance(self._value, jax.core.Tracer):
+        if state.tracing and (
+            not isinstance(self._value, jax.core.Tracer) or (state.spmd_vars and id(self) not in state.spmd_vars[-1])
+        ):
             _lift(self)
         self._value = t._value
         if state.accumulators:
@@ -328,3 +336,11 @@ def _rebuild(value: Any, trainable: bool, name: str) -> Variable:
 
 # Callables run on every new Variable (used by restore-on-create and tf.function).
 _creation_hooks: list = []
+
+# Every live Variable by id (tf.distribute snapshots them around its variable-building pass).
+_live: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+
+
+def live_variables() -> list:
+    """All Variables still referenced somewhere."""
+    return list(_live.values())

@@ -36,8 +36,11 @@ class KerasVariable(Variable):
     """A Keras weight: a tfshim Variable with Keras 3's ``name`` (``kernel``) and ``path`` (``dense/kernel``)."""
 
     def __init__(self, value: Any, *, name: str, path: str, trainable: bool = True, dtype: Any = None,
-                 constraint: Any = None, regularizer: Any = None):
-        Variable.__init__(self, value, trainable=trainable, name=path, dtype=dtype, constraint=constraint)
+                 constraint: Any = None, regularizer: Any = None, aggregation: Any = "none"):
+        from .metrics import _aggregation
+
+        Variable.__init__(self, value, trainable=trainable, name=path, dtype=dtype, constraint=constraint,
+                          aggregation=_aggregation(aggregation))
         self._keras_name = name
         self._path = path
         self.regularizer = regularizer
@@ -391,7 +394,7 @@ class Layer(Module):
             with eager_scope():
                 value = init(shape, dtype=dt)
                 v = KerasVariable(value, name=name, path=path, trainable=trainable, dtype=dt,
-                                  constraint=constraint, regularizer=_reg.get(regularizer))
+                                  constraint=constraint, regularizer=_reg.get(regularizer), aggregation=aggregation)
         (self._own_trainable if trainable else self._own_non_trainable).append(v)
         return v
 

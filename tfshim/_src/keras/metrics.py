@@ -56,7 +56,7 @@ class Metric:
         dt = _dt.as_dtype(dtype) if dtype is not None else self._dtype
         shape = tuple(int(s) for s in (shape if isinstance(shape, (tuple, list)) else (shape,)))
         init = _initial(initializer, shape, dt)
-        v = Variable(init, trainable=False, name=name or "variable", dtype=dt)
+        v = Variable(init, trainable=False, name=name or "variable", dtype=dt, aggregation=_aggregation(aggregation))
         v._metric_initializer = (initializer, shape, dt)
         self._variables.append(v)
         return v
@@ -593,3 +593,13 @@ def serialize(metric: Any) -> Any:
 def deserialize(config: Any, custom_objects: Any = None) -> Any:
     """tf.keras.metrics.deserialize."""
     return _LOOKUP.deserialize(config, custom_objects)
+
+
+def _aggregation(name: Any) -> Any:
+    """tf.VariableAggregation for Keras' aggregation names (how tf.distribute combines replica updates)."""
+    from ..variable import VariableAggregation
+
+    if not isinstance(name, str):
+        return name
+    return {"sum": VariableAggregation.SUM, "mean": VariableAggregation.MEAN,
+            "only_first_replica": VariableAggregation.ONLY_FIRST_REPLICA}.get(name.lower(), VariableAggregation.NONE)

@@ -327,6 +327,8 @@ class Optimizer:
             params.append(v._value)
             gvals.append(gt._value)
             slots.append([s._value for s in self._slots[i]])
+        if _state.replica:  # inside strategy.run: sum the replicas' gradients (Keras under tf.distribute)
+            gvals = _state.replica[-1].aggregate_gradients(gvals)
         lr = self._learning_rate
         if isinstance(lr, Variable):
             lr_val = lr._value
@@ -656,6 +658,8 @@ class OptaxOptimizer(Optimizer):
         if any(g is None for g in grads):
             raise ValueError("tfshim OptaxOptimizer: every variable needs a gradient (optax updates all leaves).")
         gv = [convert_to_tensor(g)._value for g in grads]
+        if _state.replica:
+            gv = _state.replica[-1].aggregate_gradients(gv)
         lr = self._learning_rate._value if isinstance(self._learning_rate, Variable) else None
         new_p, new_s = self._jit_optax([v._value for v in tvars], gv, [s._value for s in self._optax_state], lr)
         for v, p in zip(tvars, new_p):

@@ -1,0 +1,1 @@
+"""tf.distribute on jax.sharding (strategies, distributed values and datasets)."""
