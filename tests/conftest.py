@@ -23,8 +23,17 @@ try:
     import tensorflow as _tf  # noqa: E402
 
     _tf.config.set_visible_devices([], "GPU")
+    if os.environ.get("TFSHIM_MULTIDEVICE") == "1":  # tests/multidevice: TF gets 8 CPU devices, as JAX does
+        _tf.config.set_logical_device_configuration(
+            _tf.config.list_physical_devices("CPU")[0], [_tf.config.LogicalDeviceConfiguration()] * 8
+        )
 except ImportError:  # pragma: no cover - CI always has TF
     _tf = None
+
+# tests/multidevice needs 8 (simulated) devices before JAX starts: tests/test_distribute.py runs it in
+# a subprocess with XLA_FLAGS set; the main session does not collect it.
+if os.environ.get("TFSHIM_MULTIDEVICE") != "1":
+    collect_ignore = ["multidevice"]
 
 
 def pytest_addoption(parser):

@@ -55,6 +55,7 @@ class Variable:
 
     _tfshim_variable = True
     __array_priority__ = 100
+    _sharding = None  # set for variables created in a tf.distribute strategy's scope
 
     def __init__(
         self,

@@ -36,7 +36,7 @@ def _is_var(x: Any) -> bool:
 
 
 def _leaf(x: Any) -> bool:
-    return isinstance(x, (Tensor, PerReplica)) or _is_var(x)
+    return isinstance(x, (Tensor, PerReplica)) or bool(_is_var(x))
 
 
 def run_spmd(strategy: Any, fn: Callable, args: tuple, kwargs: dict) -> Any:

@@ -291,7 +291,7 @@ class Strategy:
 
 
 def _is_dist_leaf(v: Any) -> bool:
-    return isinstance(v, (Tensor, PerReplica, RaggedPerReplica)) or getattr(v, "_tfshim_variable", False)
+    return isinstance(v, (Tensor, PerReplica, RaggedPerReplica)) or bool(getattr(v, "_tfshim_variable", False))
 
 
 def _reduce_axis(op: ReduceOp, g: Any, axis: int, _unused: int) -> Tensor:

@@ -200,6 +200,7 @@ class Layer(Module):
         if isinstance(dtype, dict):  # a serialized DTypePolicy
             dtype = dtype.get("config", {}).get("name", None)
         d["_dtype"] = floatx() if dtype is None else standardize_dtype(dtype)
+        d["_distribute_strategy"] = state.strategy_stack[-1] if state.strategy_stack else None
         d["autocast"] = autocast
         d["_own_trainable"] = []
         d["_own_non_trainable"] = []

@@ -235,6 +235,9 @@ class _JitStep:
         from ..ops import random as random_ops
 
         key = random_ops.next_key()
+        strategy = _model_strategy(self.model)
+        if strategy is not None:  # data parallel: split the global batch over the strategy's devices
+            data = jax.tree_util.tree_map(strategy._shard_batch, data)
         while True:
             try:
                 out, new = self._jitted([v._value for v in self.variables], data, key)
@@ -247,6 +250,27 @@ class _JitStep:
         for j, x in zip(self._info["changed"], new):
             self.variables[j]._value = x
         return out
+
+
+def _model_strategy(model: Any) -> Any:
+    """The tf.distribute strategy a model was created under (None for the default one)."""
+    s = model.__dict__.get("_distribute_strategy")
+    return s if s is not None and getattr(s, "_devices", None) else None
+
+
+def _in_strategy_scope(method: Any) -> Any:
+    """Run a Model method inside the scope of the strategy the model was created under (as Keras does)."""
+    import functools
+
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        s = _model_strategy(self)
+        if s is None or (state.strategy_stack and state.strategy_stack[-1] is s):
+            return method(self, *args, **kwargs)
+        with s.scope():
+            return method(self, *args, **kwargs)
+
+    return wrapper
 
 
 def _dedupe(vs: list) -> list:
@@ -308,6 +332,14 @@ class Trainer:
         self.compiled = True
         self.stop_training = False
         self._train_fn = self._test_fn = self._predict_fn = None
+
+    @property
+    def distribute_strategy(self) -> Any:
+        """Model.distribute_strategy: the tf.distribute strategy the model was created under."""
+        from ..distribute.context import _default
+
+        s = self.__dict__.get("_distribute_strategy")
+        return s if s is not None else _default()
 
     def _assert_compiled(self, method: str) -> None:
         if not getattr(self, "compiled", False):
@@ -477,6 +509,7 @@ class Trainer:
         return call
 
     # -- fit ---------------------------------------------------------------------------------
+    @_in_strategy_scope
     def fit(self, x: Any = None, y: Any = None, batch_size: Any = None, epochs: int = 1, verbose: Any = "auto",
             callbacks: Any = None, validation_split: float = 0.0, validation_data: Any = None, shuffle: Any = True,
             class_weight: Any = None, sample_weight: Any = None, initial_epoch: int = 0, steps_per_epoch: Any = None,
@@ -562,6 +595,7 @@ class Trainer:
         cbs.on_test_end(out)
         return out
 
+    @_in_strategy_scope
     def evaluate(self, x: Any = None, y: Any = None, batch_size: Any = None, verbose: Any = "auto",
                  sample_weight: Any = None, steps: Any = None, callbacks: Any = None, return_dict: bool = False,
                  **kwargs: Any) -> Any:
@@ -581,6 +615,7 @@ class Trainer:
         vals = [logs[n] for n in names if n in logs] + [v for k, v in logs.items() if k not in names]
         return vals[0] if len(vals) == 1 else vals
 
+    @_in_strategy_scope
     def predict(self, x: Any, batch_size: Any = None, verbose: Any = "auto", steps: Any = None,
                 callbacks: Any = None) -> Any:
         """Model.predict: the outputs for all inputs, batched, as NumPy arrays."""
@@ -613,6 +648,7 @@ class Trainer:
         return self._predict_fn
 
     # -- single batches -------------------------------------------------------------------------
+    @_in_strategy_scope
     def train_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None, class_weight: Any = None,
                        return_dict: bool = False) -> Any:
         """Model.train_on_batch: one training step on one batch (metrics are reset first, as Keras 3)."""
@@ -630,6 +666,7 @@ class Trainer:
         logs = {k: float(np.asarray(v)) for k, v in _flat_logs(logs).items()}
         return logs if return_dict else self._flatten_in_order(logs)
 
+    @_in_strategy_scope
     def test_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None, return_dict: bool = False) -> Any:
         """Model.test_on_batch: loss and metrics on one batch."""
         self._assert_compiled("test_on_batch")
@@ -640,6 +677,7 @@ class Trainer:
         logs = {k: float(np.asarray(v)) for k, v in _flat_logs(logs).items()}
         return logs if return_dict else self._flatten_in_order(logs)
 
+    @_in_strategy_scope
     def predict_on_batch(self, x: Any) -> Any:
         """Model.predict_on_batch: the outputs for one batch as NumPy arrays."""
         batch = (_to_numpy(x), None, None)

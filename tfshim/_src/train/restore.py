@@ -66,6 +66,11 @@ def check_value(var: Variable, key: str, value: np.ndarray, fn: str) -> None:
 
 def _assign(var: Variable, value: np.ndarray) -> None:
     var.assign(value, read_value=False)
+    sharding = getattr(var, "_sharding", None)
+    if sharding is not None:  # a variable of a tf.distribute strategy stays replicated over its devices
+        import jax
+
+        var._value = jax.device_put(var._value, sharding)
 
 
 class Restoration:
