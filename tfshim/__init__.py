@@ -36,7 +36,8 @@ from tfshim._src.variable import (  # noqa: E402
 )
 
 from tfshim import (  # noqa: E402,F401
-    autodiff, bitwise, config, data, debugging, distribute, dtypes, errors, keras, linalg, math, nn, random, test, train,
+    autodiff, bitwise, config, data, debugging, distribute, dtypes, errors, keras, linalg, math, nn, random, test,
+    train,
 )
 
 newaxis = None

@@ -53,7 +53,7 @@ class TFConfigClusterResolver:
         task = cfg.get("task") or {}
         self.task_type = task_type if task_type is not None else task.get("type")
         self.task_id = int(task_id if task_id is not None else task.get("index", 0) or 0)
-        self.rpc_layer = rpc_layer if rpc_layer is not None else cfg.get("rpc_layer", "grpc")
+        self.rpc_layer = rpc_layer if rpc_layer is not None else cfg.get("rpc_layer")
         self.environment = environment if environment is not None else cfg.get("environment", "")
 
     def cluster_spec(self) -> dict:

@@ -47,7 +47,9 @@ def get_replica_context() -> Any:
 
 
 def _tree(x: Any) -> tuple:
-    return jax.tree_util.tree_flatten(x, is_leaf=lambda v: isinstance(v, Tensor) or bool(getattr(v, "_tfshim_variable", False)))
+    return jax.tree_util.tree_flatten(
+        x, is_leaf=lambda v: isinstance(v, Tensor) or bool(getattr(v, "_tfshim_variable", False))
+    )
 
 
 class ReplicaContext:

@@ -14,14 +14,11 @@ def compute_average_loss(per_example_loss: Any, sample_weight: Any = None, globa
 
     Without ``global_batch_size`` it is this replica's batch size times ``num_replicas_in_sync``.
     """
-    loss = convert_to_tensor(per_example_loss)
-    if not loss.dtype.is_floating:
-        raise TypeError(
-            f"tf.nn.compute_average_loss: per_example_loss must be floating point, got dtype {loss.dtype.name}; "
-            "cast it with tf.cast."
-        )
     import tfshim as m
 
+    loss = convert_to_tensor(per_example_loss)
+    if not loss.dtype.is_floating:  # as TF: integer losses are averaged in float64
+        loss = m.cast(loss, m.float64)
     if sample_weight is not None:
         loss = m.multiply(loss, convert_to_tensor(sample_weight, dtype=loss.dtype))
     if global_batch_size is None:
@@ -29,17 +26,19 @@ def compute_average_loss(per_example_loss: Any, sample_weight: Any = None, globa
         global_batch_size = n * get_strategy().num_replicas_in_sync
     gbs = convert_to_tensor(global_batch_size)
     if gbs.shape.rank != 0 or not gbs.dtype.is_integer:
-        raise ValueError(
-            "tf.nn.compute_average_loss: global_batch_size must be a scalar integer, got "
-            f"{global_batch_size!r}."
+        raise TypeError(
+            f"tf.nn.compute_average_loss: global_batch_size must be a scalar integer, got {global_batch_size!r}."
         )
     try:
-        if int(gbs) <= 0:
-            raise ValueError(
-                f"tf.nn.compute_average_loss: global_batch_size must be positive, got {int(gbs)}."
-            )
-    except TypeError:  # a traced value: checked by the caller's program
-        pass
+        negative = int(gbs) < 0
+    except TypeError:  # a traced value
+        negative = False
+    if negative:
+        from .. import errors
+
+        raise errors.InvalidArgumentError(
+            None, None, f"tf.nn.compute_average_loss: global_batch_size must be non-negative, got {int(gbs)}."
+        )
     total = m.math.reduce_sum(loss)
     return m.math.divide_no_nan(total, m.cast(gbs, loss.dtype))
 
