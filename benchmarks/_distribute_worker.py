@@ -5,7 +5,8 @@ Run by ``bench_distribute.run`` as ``python benchmarks/_distribute_worker.py CON
 which the parent process, JAX already running, cannot arrange). Real TensorFlow gets 8 logical CPU
 devices in the same process, so the three libraries are timed interleaved, as in every other benchmark.
 
-CONFIG_JSON: ``{"devices": [1, 2, ...], "calls": int, "repeats": int, "warmup": int}``. Prints one
+CONFIG_JSON: ``{"devices": [1, 2, ...], "calls": int, "repeats": int, "warmup": int}`` (optionally
+``"libs": ["tfshim", ...]`` to time only some libraries, for debugging). Prints one
 line ``RESULT {"<n>": {"tfshim": us, "tensorflow": us, "jax": us}, ...}`` on stdout.
 """
 
@@ -46,8 +47,13 @@ def _model(tf: Any) -> Any:
     ])
 
 
-def _tf_case(tf: Any, n: int, weights: list | None) -> tuple[Any, Any, list]:
+def _tf_case(tf: Any, n: int, weights: list | None, real_tf: bool = False) -> tuple[Any, Any, list]:
     """The standard TF custom loop under MirroredStrategy over ``n`` devices (tfshim or real TF)."""
+    if real_tf:
+        # Real TF numbers every strategy's collective groups from 1, so a 4-device strategy created after a
+        # 2-device one fails ("joining a group with size4, but that group has size 2"); TF's own tests give
+        # each strategy a distinct key base the same way.
+        tf.distribute.MirroredStrategy._collective_key_base = 1000 * n
     strategy = tf.distribute.MirroredStrategy([f"/cpu:{i}" for i in range(n)])
     with strategy.scope():
         model = _model(tf)
@@ -137,12 +143,13 @@ def main(config: dict) -> dict:
         raise RuntimeError(f"JAX sees {len(jax.devices())} devices; XLA_FLAGS={os.environ.get('XLA_FLAGS')!r}")
     out = {}
     for n in config["devices"]:
-        tf_fn, tf_sync, weights = _tf_case(tf_real, n, None)
+        tf_fn, tf_sync, weights = _tf_case(tf_real, n, None, real_tf=True)
         cases = {
             "tfshim": _tf_case(tfshim, n, weights)[:2],
             "tensorflow": (tf_fn, tf_sync),
             "jax": _jax_case(n, weights),
         }
+        cases = {k: v for k, v in cases.items() if k in config.get("libs", cases)}
         out[str(n)] = time_interleaved(cases, config["calls"], config["repeats"], warmup=config["warmup"])
         print(f"{n} devices: {out[str(n)]}", file=sys.stderr, flush=True)
     return out

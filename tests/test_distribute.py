@@ -214,3 +214,22 @@ def test_bad_arguments_are_clear_errors():
         tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:0"])
     with pytest.raises(ValueError, match="divisible"):
         tf.distribute.InputContext(num_replicas_in_sync=3).get_per_replica_batch_size(8)
+
+
+def test_set_strategy_resolvers_and_accepted_options(tf_ref):
+    s = tf.distribute.OneDeviceStrategy("/cpu:0")
+    tf.distribute.experimental_set_strategy(s)
+    try:
+        assert tf.distribute.get_strategy() is s and tf.distribute.has_strategy()
+    finally:
+        tf.distribute.experimental_set_strategy(None)
+    assert not tf.distribute.has_strategy()
+    spec = {"worker": ["a:1", "b:2"]}
+    got = tf.distribute.cluster_resolver.SimpleClusterResolver(spec, task_type="worker", task_id=1)
+    want = tf_ref.distribute.cluster_resolver.SimpleClusterResolver(
+        tf_ref.train.ClusterSpec(spec), task_type="worker", task_id=1)
+    assert got.cluster_spec().as_dict() == want.cluster_spec().as_dict()
+    assert got.master() == want.master() == ""
+    assert got.master("worker", 1) == want.master("worker", 1)
+    m = tf.distribute.MirroredStrategy(["/cpu:0"], cross_device_ops=tf.distribute.HierarchicalCopyAllReduce())
+    assert m.run(lambda: tf.constant(2.0), options=tf.distribute.RunOptions()).numpy() == 2.0

@@ -19,17 +19,25 @@ from .._src.distribute.input import (
     InputReplicationMode,
 )
 from .._src.distribute.strategy import (
+    CrossDeviceOps,
+    HierarchicalCopyAllReduce,
     MirroredStrategy,
+    NcclAllReduce,
     OneDeviceStrategy,
+    ReductionToOneDevice,
+    RunOptions,
     Strategy,
     StrategyExtended,
+    experimental_set_strategy,
 )
 from .._src.distribute.values import DistributedValues, ReduceOp
 from .._src.variable import VariableAggregation, VariableSynchronization
 from . import cluster_resolver, experimental
 
 __all__ = [
-    "DistributedDataset", "DistributedIterator", "DistributedValues", "InputContext", "InputOptions",
+    "CrossDeviceOps", "HierarchicalCopyAllReduce", "NcclAllReduce", "ReductionToOneDevice", "RunOptions",
+    "experimental_set_strategy", "DistributedDataset", "DistributedIterator", "DistributedValues", "InputContext",
+    "InputOptions",
     "InputReplicationMode", "MirroredStrategy", "MultiWorkerMirroredStrategy", "OneDeviceStrategy", "ReduceOp",
     "ReplicaContext", "Strategy", "StrategyExtended", "TFConfigClusterResolver", "VariableAggregation",
     "VariableSynchronization", "cluster_resolver", "experimental", "get_replica_context", "get_strategy",

@@ -38,29 +38,21 @@ class CommunicationOptions:
         self.implementation = implementation
 
 
-class TFConfigClusterResolver:
-    """tf.distribute.cluster_resolver.TFConfigClusterResolver: the cluster described by TF_CONFIG."""
+class ClusterResolver:
+    """tf.distribute.cluster_resolver.ClusterResolver: the base of the cluster resolvers."""
 
-    def __init__(self, task_type: Any = None, task_id: Any = None, rpc_layer: Any = None, environment: Any = None):
-        raw = os.environ.get("TF_CONFIG", "")
-        try:
-            cfg = json.loads(raw) if raw.strip() else {}
-        except json.JSONDecodeError as e:
-            raise ValueError(f"TFConfigClusterResolver: TF_CONFIG is not valid JSON ({e}); got {raw!r}.") from None
-        if not isinstance(cfg, dict):
-            raise ValueError(f"TFConfigClusterResolver: TF_CONFIG must be a JSON object, got {raw!r}.")
-        self._cluster = {k: list(v) for k, v in (cfg.get("cluster") or {}).items()}
-        task = cfg.get("task") or {}
-        self.task_type = task_type if task_type is not None else task.get("type")
-        self.task_id = int(task_id if task_id is not None else task.get("index", 0) or 0)
-        self.rpc_layer = rpc_layer if rpc_layer is not None else cfg.get("rpc_layer")
-        self.environment = environment if environment is not None else cfg.get("environment", "")
+    task_type: Any = None
+    task_id: int = 0
+    rpc_layer: Any = None
+    environment: str = ""
+    _cluster: dict = {}
 
     def cluster_spec(self) -> dict:
-        """The cluster as {job name: [addresses]} (TF returns a ClusterSpec; ``.as_dict()`` works too)."""
+        """The cluster as {job name: [addresses]} (``.as_dict()`` works too)."""
         return _ClusterSpec(self._cluster)
 
     def master(self, task_type: Any = None, task_id: Any = None, rpc_layer: Any = None) -> str:
+        """The address of a task (this one by default), with the rpc layer prefix if there is one."""
         tt = task_type if task_type is not None else self.task_type
         ti = task_id if task_id is not None else self.task_id
         if tt is None or tt not in self._cluster:
@@ -70,10 +62,10 @@ class TFConfigClusterResolver:
         return f"{layer}://{addr}" if layer else addr
 
     def num_accelerators(self, task_type: Any = None, task_id: Any = None, config_proto: Any = None) -> dict:
+        """{"GPU": n} for this machine's GPUs (empty without any)."""
         gpus = [d for d in jax.local_devices() if d.platform in ("gpu", "cuda", "rocm")]
         return {"GPU": len(gpus)} if gpus else {}
 
-    # -- the jax.distributed view ------------------------------------------------------------
     def _workers(self) -> list:
         return [("chief", a) for a in self._cluster.get("chief", [])] + [
             ("worker", a) for a in self._cluster.get("worker", [])
@@ -90,6 +82,43 @@ class TFConfigClusterResolver:
             f"TF_CONFIG: task {self.task_type!r} {self.task_id} is not in the cluster {self._cluster}; "
             "MultiWorkerMirroredStrategy needs task.type 'worker' or 'chief' with a valid index."
         )
+
+
+class SimpleClusterResolver(ClusterResolver):
+    """tf.distribute.cluster_resolver.SimpleClusterResolver(cluster_spec, task_type=, task_id=)."""
+
+    def __init__(self, cluster_spec: Any, master: str = "", task_type: Any = None, task_id: Any = None,
+                 environment: str = "", num_accelerators: Any = None, rpc_layer: Any = None):
+        spec = cluster_spec.as_dict() if hasattr(cluster_spec, "as_dict") else dict(cluster_spec)
+        self._cluster = {k: list(v) for k, v in spec.items()}
+        self.task_type, self.task_id = task_type, int(task_id or 0)
+        self.rpc_layer, self.environment = rpc_layer, environment
+        self._master = master
+
+    def master(self, task_type: Any = None, task_id: Any = None, rpc_layer: Any = None) -> str:
+        """The given task's address, or the ``master`` passed to the constructor (as TF)."""
+        if task_type is not None and task_id is not None:
+            return super().master(task_type, task_id, rpc_layer)
+        return self._master
+
+
+class TFConfigClusterResolver(ClusterResolver):
+    """tf.distribute.cluster_resolver.TFConfigClusterResolver: the cluster described by TF_CONFIG."""
+
+    def __init__(self, task_type: Any = None, task_id: Any = None, rpc_layer: Any = None, environment: Any = None):
+        raw = os.environ.get("TF_CONFIG", "")
+        try:
+            cfg = json.loads(raw) if raw.strip() else {}
+        except json.JSONDecodeError as e:
+            raise ValueError(f"TFConfigClusterResolver: TF_CONFIG is not valid JSON ({e}); got {raw!r}.") from None
+        if not isinstance(cfg, dict):
+            raise ValueError(f"TFConfigClusterResolver: TF_CONFIG must be a JSON object, got {raw!r}.")
+        self._cluster = {k: list(v) for k, v in (cfg.get("cluster") or {}).items()}
+        task = cfg.get("task") or {}
+        self.task_type = task_type if task_type is not None else task.get("type")
+        self.task_id = int(task_id if task_id is not None else task.get("index", 0) or 0)
+        self.rpc_layer = rpc_layer if rpc_layer is not None else cfg.get("rpc_layer")
+        self.environment = environment if environment is not None else cfg.get("environment", "")
 
 
 class _ClusterSpec(dict):

@@ -389,3 +389,46 @@ class MirroredStrategy(Strategy):
         else:
             devs = _resolve_devices(devices, "MirroredStrategy")
         super().__init__(devs, "MirroredStrategy")
+
+
+class CrossDeviceOps:
+    """tf.distribute.CrossDeviceOps: accepted by MirroredStrategy and ignored (XLA picks the collectives)."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        self._args, self._kwargs = args, kwargs
+
+
+class ReductionToOneDevice(CrossDeviceOps):
+    """tf.distribute.ReductionToOneDevice (accepted; XLA picks the collectives)."""
+
+
+class HierarchicalCopyAllReduce(CrossDeviceOps):
+    """tf.distribute.HierarchicalCopyAllReduce (accepted; XLA picks the collectives)."""
+
+
+class NcclAllReduce(CrossDeviceOps):
+    """tf.distribute.NcclAllReduce (accepted; XLA picks the collectives)."""
+
+
+class RunOptions:
+    """tf.distribute.RunOptions (accepted by ``strategy.run``; no option changes tfshim's SPMD program)."""
+
+    def __init__(self, experimental_enable_dynamic_batch_size: bool = True,
+                 experimental_bucketizing_dynamic_shape: bool = False, experimental_xla_options: Any = None):
+        self.experimental_enable_dynamic_batch_size = experimental_enable_dynamic_batch_size
+        self.experimental_bucketizing_dynamic_shape = experimental_bucketizing_dynamic_shape
+        self.experimental_xla_options = experimental_xla_options
+
+
+_SET: list = []
+
+
+def experimental_set_strategy(strategy: Any) -> None:
+    """tf.distribute.experimental_set_strategy(s): enter ``s.scope()`` for the rest of this thread (None leaves it)."""
+    while _SET:
+        cm = _SET.pop()
+        cm.__exit__(None, None, None)
+    if strategy is not None:
+        cm = strategy.scope()
+        cm.__enter__()
+        _SET.append(cm)

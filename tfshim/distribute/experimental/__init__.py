@@ -6,6 +6,7 @@ from ..._src.distribute.cluster import (
     CommunicationOptions,
     MultiWorkerMirroredStrategy,
 )
+from ..._src.distribute.input import ValueContext
 
 __all__ = ["CollectiveCommunication", "CommunicationImplementation", "CommunicationOptions",
-           "MultiWorkerMirroredStrategy"]
+           "MultiWorkerMirroredStrategy", "ValueContext"]
