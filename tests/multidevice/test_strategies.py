@@ -330,3 +330,18 @@ def test_mixing_strategies_and_reduce_errors_match_tf(tf_ref):
                                ref.reduce("MEAN", tf_ref.constant([1.0, 2.0]), axis=None))
     with pytest.raises(ValueError, match="reduce_op"):
         s.reduce("MAX", tf.constant(1.0), axis=None)
+
+
+def test_python_control_flow_on_tensors_in_run_is_a_clear_error():
+    s = tf.distribute.MirroredStrategy()
+
+    def step(x):
+        if tf.reduce_sum(x) > 0:
+            return x
+        return -x
+
+    (b,) = list(s.experimental_distribute_dataset(tf.data.Dataset.range(16).batch(16)))
+    with pytest.raises(TypeError, match="tf.cond"):
+        s.run(step, args=(b,))
+    ok = s.run(lambda x: tf.cond(tf.reduce_sum(x) > 0, lambda: x, lambda: -x), args=(b,))
+    assert [int(v) for r in s.experimental_local_results(ok) for v in r] == list(range(16))

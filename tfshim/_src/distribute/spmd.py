@@ -121,6 +121,15 @@ def _traced(strategy: Any, fn: Callable, args: tuple, kwargs: dict) -> Any:
                 raise
             known.append(e.var)
             continue
+        except (jax.errors.ConcretizationTypeError, jax.errors.TracerBoolConversionError,
+                jax.errors.TracerIntegerConversionError, jax.errors.TracerArrayConversionError) as e:
+            if state.tracing:
+                raise  # an enclosing tf.function reports it (and may run eagerly)
+            raise TypeError(
+                "strategy.run: the step function uses Python control flow or a conversion on a tensor value "
+                f"({type(e).__name__}); with several replicas tfshim compiles the step into one SPMD program, "
+                "which cannot branch on values in Python. Use tf.cond / tf.while_loop (or tf.where) instead."
+            ) from None
         except _CreatedVariable:
             if state.tracing or getattr(strategy, "_building", False):
                 raise  # the enclosing tf.function runs its first call eagerly, which comes back here
