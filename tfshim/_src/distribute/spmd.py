@@ -102,6 +102,8 @@ def _traced(strategy: Any, fn: Callable, args: tuple, kwargs: dict) -> Any:
     in_specs = [P(strategy._mesh.axis_names[0]) if k in ("stacked", "split") else P() for k in kinds if k]
     try:
         known = strategy._spmd_vars.setdefault(fn, [])
+        while len(strategy._spmd_vars) > _EAGER_CACHE:  # bounded: a new lambda per call must not pile up
+            strategy._spmd_vars.pop(next(iter(strategy._spmd_vars)))
     except TypeError:
         known = []
     while True:
