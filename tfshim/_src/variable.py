@@ -114,9 +114,7 @@ class Variable:
 
     # -- reading ----------------------------------------------------------------
     def _read(self) -> Tensor:
-        if state.tracing and (
-            not isinstance(self._value, jax.core.Tracer) or (state.spmd_vars and id(self) not in state.spmd_vars[-1])
-        ):
+        if state.tracing and _not_lifted(self):
             _lift(self)
         t = wrap(self._value)
         if state.recording_tapes or state.accumulators:
@@ -237,9 +235,7 @@ class Variable:
         return t
 
     def _set(self, t: Tensor, read_value: bool) -> Any:
-        if state.tracing and (
-            not isinstance(self._value, jax.core.Tracer) or (state.spmd_vars and id(self) not in state.spmd_vars[-1])
-        ):
+        if state.tracing and _not_lifted(self):
             _lift(self)
         self._value = t._value
         if state.accumulators:
@@ -322,6 +318,13 @@ class Variable:
 
     def __reduce__(self):
         return (_rebuild, (self.numpy(), self._trainable, self._name.split(":")[0]))
+
+
+def _not_lifted(var: Variable) -> bool:
+    """While tracing: the variable is not an input of the innermost trace (tf.function or strategy.run)."""
+    return not isinstance(var._value, jax.core.Tracer) or bool(
+        state.spmd_vars and id(var) not in state.spmd_vars[-1]
+    )
 
 
 def _lift(var: Variable) -> None:

@@ -24,15 +24,12 @@ import jax.numpy as jnp
 from jax.sharding import PartitionSpec as P
 
 from .. import state
+from ..function import _is_var
 from ..tensor import Tensor, wrap
 from .context import ReplicaContext
 from .values import PerReplica, aggregation_name
 
 _EAGER_CACHE = 64
-
-
-def _is_var(x: Any) -> bool:
-    return getattr(x, "_tfshim_variable", False)
 
 
 def _leaf(x: Any) -> bool:
@@ -59,8 +56,7 @@ def _eager(strategy: Any, fn: Callable, args: tuple, kwargs: dict) -> Any:
     """An eager strategy.run: a cached tf.function of the step (traced once per signature)."""
     from ..function import Function
 
-    cache: OrderedDict = strategy._eager_fns if isinstance(strategy._eager_fns, OrderedDict) else OrderedDict()
-    strategy._eager_fns = cache
+    cache: OrderedDict = strategy._eager_fns
     try:
         f = cache.get(fn)
     except TypeError:  # an unhashable callable
@@ -223,16 +219,16 @@ def _combine(var: Any, old: Any, new: Any, ctx: ReplicaContext) -> Any:
     if agg == "mean":
         delta = jax.lax.pmean((new - old).astype(jnp.result_type(new.dtype, jnp.float32)), axis)
         return (old + delta).astype(old.dtype)
-    if agg == "only_first_replica" or agg == "none":
-        if agg == "none":
-            raise ValueError(
-                f"strategy.run: the variable {var.name} was assigned a value that differs between replicas, but "
-                "it has aggregation NONE. All-reduce the value first (tf.distribute.get_replica_context()."
-                "all_reduce) or create the variable with aggregation=tf.VariableAggregation.SUM / MEAN / "
-                "ONLY_FIRST_REPLICA."
-            )
+    if agg == "only_first_replica":
         first = jax.lax.axis_index(axis) == 0
         return jax.lax.psum(jnp.where(first, new, jnp.zeros_like(new)), axis)
+    if agg == "none":
+        raise ValueError(
+            f"strategy.run: the variable {var.name} was assigned a value that differs between replicas, but "
+            "it has aggregation NONE. All-reduce the value first (tf.distribute.get_replica_context()."
+            "all_reduce) or create the variable with aggregation=tf.VariableAggregation.SUM / MEAN / "
+            "ONLY_FIRST_REPLICA."
+        )
     return new
 
 

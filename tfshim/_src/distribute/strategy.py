@@ -8,6 +8,7 @@ replicated over the mesh (``NamedSharding(mesh, P())``); distributed batches are
 from __future__ import annotations
 
 import contextlib
+from collections import OrderedDict
 from typing import Any, Callable, Iterator
 
 import jax
@@ -68,7 +69,7 @@ class Strategy:
         self._name = name
         self._devices = devices  # None: the default strategy (no placement)
         self.extended = StrategyExtended(self)
-        self._eager_fns: dict = {}
+        self._eager_fns: OrderedDict = OrderedDict()  # step function -> its cached tf.function
         self._spmd_vars: dict = {}
         if devices:
             self._mesh = Mesh(np.array(devices), (AXIS,))
@@ -234,11 +235,10 @@ class Strategy:
     def _reduce_one(self, op: ReduceOp, v: Any, axis: Any) -> Tensor:
         if isinstance(v, RaggedPerReplica):
             pieces = [p._value for p in v.values]
-            g = jnp.concatenate(pieces, axis=0) if axis is not None else None
             if axis is None:
                 total = sum(pieces[1:], pieces[0])
                 return wrap(total / len(pieces) if op is ReduceOp.MEAN else total)
-            return _reduce_axis(op, g, axis, 1)
+            return _reduce_axis(op, jnp.concatenate(pieces, axis=0), axis)
         if isinstance(v, PerReplica):
             if v._strategy is not self:
                 raise ValueError("strategy.reduce: the value was produced by another tf.distribute strategy.")
@@ -254,7 +254,7 @@ class Strategy:
             ax = axis + 1 if axis >= 0 else g.ndim + axis
             merged = jnp.moveaxis(g, ax, 1)
             merged = merged.reshape((-1,) + merged.shape[2:])
-            return _reduce_axis(op, merged, 0, 1)
+            return _reduce_axis(op, merged, 0)
         t = v if isinstance(v, Tensor) else convert_to_tensor(v)
         if self.num_replicas_in_sync > 1 and op is ReduceOp.SUM:
             raise ValueError(
@@ -262,7 +262,7 @@ class Strategy:
             )
         if axis is None:
             return t
-        return _reduce_axis(op, t._value, axis, 1)
+        return _reduce_axis(op, t._value, axis)
 
     def gather(self, value: Any, axis: int) -> Any:
         """strategy.gather(value, axis): the replicas' values concatenated along ``axis``."""
@@ -294,7 +294,7 @@ def _is_dist_leaf(v: Any) -> bool:
     return isinstance(v, (Tensor, PerReplica, RaggedPerReplica)) or bool(getattr(v, "_tfshim_variable", False))
 
 
-def _reduce_axis(op: ReduceOp, g: Any, axis: int, _unused: int) -> Tensor:
+def _reduce_axis(op: ReduceOp, g: Any, axis: int) -> Tensor:
     s = jnp.sum(g, axis=axis)
     if op is ReduceOp.MEAN:
         cnt = g.shape[axis]
