@@ -44,8 +44,8 @@ def run(quick: bool = False) -> list[Result]:
     try:
         shim_ck = tfs.train.Checkpoint(model=_model(tfs, big))
         tf_ck = tf_real.train.Checkpoint(model=_model(tf_real, big))
-        jax_tree = {f"l{i}": jax.numpy.asarray(v._value) for i, v in enumerate(shim_ck.model.layers)}
-        jax_tree.update({k: jax.numpy.asarray(v._value) for k, v in shim_ck.model.small.items()})
+        jax_tree = {f"l{i}": jax.numpy.asarray(v.array) for i, v in enumerate(shim_ck.model.layers)}
+        jax_tree.update({k: jax.numpy.asarray(v.array) for k, v in shim_ck.model.small.items()})
         jax_ckptr = ocp.Checkpointer(ocp.PyTreeCheckpointHandler(use_compression=False))
         counter = [0]
 
@@ -78,7 +78,7 @@ def run(quick: bool = False) -> list[Result]:
                 t1 = time.perf_counter()
                 restorers[lib](p)
                 if lib == "tfshim":
-                    np.asarray(shim_ck.model.layers[-1]._value)
+                    np.asarray(shim_ck.model.layers[-1].array)
                 t2 = time.perf_counter()
                 if rep:
                     save_t[lib].append(t1 - t0)
@@ -89,7 +89,7 @@ def run(quick: bool = False) -> list[Result]:
                         shutil.rmtree(last[lib] + ext, ignore_errors=True)
                 last[lib] = p
         # the values really round-trip
-        np.testing.assert_array_equal(np.asarray(shim_ck.model.layers[0]._value), tf_ck.model.layers[0].numpy())
+        np.testing.assert_array_equal(np.asarray(shim_ck.model.layers[0].array), tf_ck.model.layers[0].numpy())
     finally:
         shutil.rmtree(root, ignore_errors=True)
     n = 4 * big + 8 * 64 + 1

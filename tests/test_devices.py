@@ -124,7 +124,7 @@ def test_tensor_device_names_match_tf(spec, tf_ref):
 
 
 def test_device_context_nests_and_restores():
-    from tfshim._src import state
+    from tfshim._src.core import state
 
     before = list(state.device_stack)
     with tfshim.device("/cpu:0"):

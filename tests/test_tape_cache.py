@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 import tfshim as tf
-from tfshim._src import tape as tape_mod
+from tfshim._src.autodiff import tape as tape_mod
 
 
 def _step(model_w, model_b, xs, ys, lr):

@@ -149,7 +149,7 @@ def test_tape_stack_is_per_thread():
 
 
 def test_device_scope_is_per_thread():
-    from tfshim._src import device as _device
+    from tfshim._src.core import device as _device
 
     inside, outside = threading.Event(), threading.Event()
     seen = {}

@@ -15,25 +15,23 @@ _jax.config.update("jax_cpu_enable_async_dispatch", False)
 
 from tfshim._src import ops as _ops  # noqa: E402,F401  (registers the op table)
 from tfshim._src.api import populate as _populate  # noqa: E402
-from tfshim._src.convert import constant, convert_to_tensor  # noqa: E402
-from tfshim._src.device import device  # noqa: E402
-from tfshim._src.function import function  # noqa: E402
-from tfshim._src.dtypes import (  # noqa: E402
+from tfshim._src.core.convert import constant, convert_to_tensor  # noqa: E402
+from tfshim._src.core.device import device  # noqa: E402
+from tfshim._src.staging.function import function  # noqa: E402
+from tfshim._src.core.dtypes import (
     DType, as_dtype, bfloat16, bool, complex64, complex128, double, float16, float32, float64, half, int8, int16,
     int32, int64, string, uint8, uint16, uint32, uint64,
 )
 from tfshim._src.module import Module  # noqa: E402
-from tfshim._src.control_flow import (  # noqa: E402
+from tfshim._src.staging.control_flow import (
     case, cond, foldl, foldr, map_fn, scan, switch_case, vectorized_map, while_loop,
 )
-from tfshim._src.custom_gradient import custom_gradient, recompute_grad  # noqa: E402
-from tfshim._src.tape import GradientTape, UnconnectedGradients  # noqa: E402
-from tfshim._src.tensor import Tensor  # noqa: E402
-from tfshim._src.tensor_shape import TensorShape  # noqa: E402
-from tfshim._src.tensor_spec import TensorSpec  # noqa: E402
-from tfshim._src.variable import (  # noqa: E402
-    Variable, VariableAggregation, VariableSynchronization, name_scope,
-)
+from tfshim._src.autodiff.custom_gradient import custom_gradient, recompute_grad  # noqa: E402
+from tfshim._src.autodiff.tape import GradientTape, UnconnectedGradients  # noqa: E402
+from tfshim._src.core.tensor import Tensor  # noqa: E402
+from tfshim._src.core.tensor_shape import TensorShape  # noqa: E402
+from tfshim._src.core.tensor_spec import TensorSpec  # noqa: E402
+from tfshim._src.core.variable import Variable, VariableAggregation, VariableSynchronization, name_scope
 
 from tfshim import (  # noqa: E402,F401
     autodiff, bitwise, config, data, debugging, distribute, dtypes, errors, keras, linalg, math, nn, random, test,
@@ -46,7 +44,7 @@ __version__ = "0.1.0"
 
 def executing_eagerly() -> bool:
     """tf.executing_eagerly(): True outside tf.function tracing."""
-    from tfshim._src import state
+    from tfshim._src.core import state
 
     return not state.tracing
 

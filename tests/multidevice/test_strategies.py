@@ -39,7 +39,7 @@ def test_strategy_basics(tf_ref):
         assert tf.distribute.in_cross_replica_context()
         assert tf.distribute.get_strategy() is s
         assert tf.distribute.has_strategy()
-    assert len(v._value.sharding.device_set) == N and v._value.sharding.is_fully_replicated
+    assert len(v.array.sharding.device_set) == N and v.array.sharding.is_fully_replicated
     assert not tf.distribute.has_strategy()
     assert tf.distribute.get_replica_context().num_replicas_in_sync == 1
 
@@ -219,7 +219,7 @@ def test_fit_under_scope_equals_single_device_and_tf(tf_ref):
     ref = _fit(tf_ref, _ref_strategy(tf_ref), w0)
     model = multi[4]
     assert model.distribute_strategy.num_replicas_in_sync == N
-    assert all(w._value.sharding.is_fully_replicated and len(w._value.sharding.device_set) == N
+    assert all(w.array.sharding.is_fully_replicated and len(w.array.sharding.device_set) == N
                for w in model.weights)
     for other in (multi, ref):
         for k in ("loss", "accuracy"):
@@ -273,7 +273,7 @@ def test_checkpoint_round_trips(tmp_path):
         tf.train.Checkpoint(model=c, optimizer=c.optimizer).restore(path2)
     for u, v in zip(b.get_weights(), c.get_weights()):
         np.testing.assert_array_equal(u, v)
-    assert all(w._value.sharding.is_fully_replicated and len(w._value.sharding.device_set) == N for w in c.weights)
+    assert all(w.array.sharding.is_fully_replicated and len(w.array.sharding.device_set) == N for w in c.weights)
     b.fit(x, y, batch_size=16, epochs=1, shuffle=False, verbose=0)
     c.fit(x, y, batch_size=16, epochs=1, shuffle=False, verbose=0)
     for u, v in zip(b.get_weights(), c.get_weights()):

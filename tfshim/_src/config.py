@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib.util
 from typing import Any
 
-from .device import LogicalDevice, PhysicalDevice, _devices, list_logical_devices, list_physical_devices  # noqa: F401
+from .core.device import LogicalDevice, PhysicalDevice, _devices, list_logical_devices, list_physical_devices  # noqa: F401
 
 
 class _Flags:

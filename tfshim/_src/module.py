@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Iterator
 
-from .variable import Variable, current_scope, name_scope
+from .core.variable import Variable, current_scope, name_scope
 
 _VALID = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-/>]*$")
 

@@ -9,7 +9,7 @@ from typing import Any, Iterator
 
 import numpy as np
 
-from . import errors
+from .core import errors
 
 
 def _np(x: Any) -> Any:

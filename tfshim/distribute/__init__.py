@@ -31,7 +31,7 @@ from .._src.distribute.strategy import (
     experimental_set_strategy,
 )
 from .._src.distribute.values import DistributedValues, ReduceOp
-from .._src.variable import VariableAggregation, VariableSynchronization
+from tfshim._src.core.variable import VariableAggregation, VariableSynchronization
 from . import cluster_resolver, experimental
 
 __all__ = [

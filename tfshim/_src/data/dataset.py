@@ -14,8 +14,8 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
-from .. import errors
-from ..tensor_spec import TensorSpec
+from ..core import errors
+from ..core.tensor_spec import TensorSpec
 from . import structure as st
 from .options import INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Options
 
@@ -83,7 +83,7 @@ class DatasetV2:
 
     def cardinality(self) -> Any:
         """Dataset.cardinality(): an int64 scalar Tensor (-1 infinite, -2 unknown), as TF."""
-        from ..convert import constant
+        from ..core.convert import constant
 
         return constant(np.int64(self._card()))
 
@@ -125,8 +125,8 @@ class DatasetV2:
 
     def reduce(self, initial_state: Any, reduce_func: Callable) -> Any:
         """Dataset.reduce(initial_state, reduce_func): fold the elements into a state, eagerly."""
-        from ..convert import convert_to_tensor
-        from ..tensor import Tensor
+        from ..core.convert import convert_to_tensor
+        from ..core.tensor import Tensor
 
         state = st.map_structure(lambda v: v if isinstance(v, Tensor) else convert_to_tensor(v), initial_state)
         in_flat = st.flatten(state)

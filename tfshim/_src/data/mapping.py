@@ -20,9 +20,9 @@ from typing import Any, Callable, Iterator
 import jax
 import numpy as np
 
-from .. import state
-from ..tensor import Tensor, wrap
-from ..tensor_spec import TensorSpec
+from ..core import state
+from ..core.tensor import Tensor, wrap
+from ..core.tensor_spec import TensorSpec
 from . import structure as st
 from .dataset import DatasetV2, as_int
 from .options import AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY
@@ -36,7 +36,7 @@ def call(fn: Callable, element: Any) -> Any:
 
 def _normalize(out: Any) -> Any:
     """Map outputs: lists become tuples (as tf.data), leaves become Tensors or stay Datasets."""
-    from ..convert import convert_to_tensor
+    from ..core.convert import convert_to_tensor
 
     if isinstance(out, list):
         out = tuple(out)
@@ -69,7 +69,7 @@ class Traced:
             if any(not isinstance(x, Tensor) for x in leaves):
                 raise _CannotTrace
             box["out"] = out
-            return [x._value for x in leaves]
+            return [x.array for x in leaves]
 
         snap = RANDOM.snapshot()
         state.replaying.append(True)
@@ -118,7 +118,7 @@ def _eager(fn: Callable, spec: Any, leaves: tuple) -> Any:
 
 
 def _leaves_of(out: Any) -> tuple:
-    return tuple(x._value if isinstance(x, Tensor) else x for x in st.flatten(out))
+    return tuple(x.array if isinstance(x, Tensor) else x for x in st.flatten(out))
 
 
 def ordered_parallel(func: Callable, it: Iterator, width: int) -> Iterator:
@@ -212,7 +212,7 @@ class FilterDataset(DatasetV2):
         if not isinstance(out, Tensor) or out.dtype.name != "bool" or out.shape.rank != 0:
             raise ValueError(f"Invalid `predicate`. `predicate` must return a `tf.bool` scalar tensor, but its "
                              f"return type was {out!r}.")
-        return bool(np.asarray(out._value))
+        return bool(np.asarray(out.array))
 
     def _iter(self) -> Iterator[tuple]:
         return (x for x in self._in._iter() if self._keep(x))

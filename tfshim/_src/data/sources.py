@@ -7,10 +7,10 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
-from .. import dtypes as _dt
-from .. import errors
-from ..tensor_shape import TensorShape
-from ..tensor_spec import TensorSpec, most_specific_shape
+from ..core import dtypes as _dt
+from ..core import errors
+from ..core.tensor_shape import TensorShape
+from ..core.tensor_spec import TensorSpec, most_specific_shape
 from . import structure as st
 from .dataset import DatasetV2, as_int
 from .options import INFINITE_CARDINALITY, UNKNOWN_CARDINALITY

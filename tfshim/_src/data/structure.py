@@ -13,12 +13,12 @@ from typing import Any, Callable
 import jax
 import numpy as np
 
-from .. import dtypes as _dt
-from .. import errors
-from ..device import put
-from ..tensor import Tensor, wrap
-from ..tensor_shape import TensorShape
-from ..tensor_spec import TensorSpec
+from ..core import dtypes as _dt
+from ..core import errors
+from ..core.device import put
+from ..core.tensor import Tensor, wrap
+from ..core.tensor_shape import TensorShape
+from ..core.tensor_spec import TensorSpec
 
 
 def is_namedtuple(x: Any) -> bool:
@@ -67,14 +67,14 @@ def map_structure(fn: Callable, struct: Any) -> Any:
 
 def to_numpy(value: Any, fn: str, dtype: _dt.DType | None = None) -> Any:
     """A NumPy array for one leaf value (Tensor, Variable, NumPy, jax.Array, Python value), by TF's rules."""
-    from ..convert import _to_numpy, convert_to_tensor
+    from ..core.convert import _to_numpy, convert_to_tensor
 
     if isinstance(value, Tensor):
-        arr = np.asarray(value._value)
+        arr = np.asarray(value.array)
     elif isinstance(value, jax.Array):
         arr = np.asarray(value)
     elif hasattr(type(value), "__tf_tensor__"):
-        arr = np.asarray(convert_to_tensor(value)._value)
+        arr = np.asarray(convert_to_tensor(value).array)
     elif isinstance(value, (np.ndarray, np.generic)) and value.dtype.kind not in "USO":
         arr = np.asarray(value)
     else:

@@ -11,9 +11,9 @@ from typing import Any, Iterator
 
 import numpy as np
 
-from .. import errors
-from ..tensor_shape import TensorShape
-from ..tensor_spec import TensorSpec
+from ..core import errors
+from ..core.tensor_shape import TensorShape
+from ..core.tensor_spec import TensorSpec
 from . import structure as st
 from .dataset import DatasetV2, as_int
 from .options import AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY

@@ -7,15 +7,17 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
-from .. import state
-from ..tensor import Tensor, wrap
+from ..core import state
+from ..core.convert import convert_to_tensor
+from ..core.tensor import Tensor, wrap
 from .values import ReduceOp, reduce_op
+
+# strategy.py installs its default-strategy factory here when it is imported (it imports this module).
+_default_factory: list = []
 
 
 def _default() -> Any:
-    from .strategy import default_strategy
-
-    return default_strategy()
+    return _default_factory[0]()
 
 
 def get_strategy() -> Any:
@@ -44,6 +46,19 @@ def get_replica_context() -> Any:
     if state.strategy_stack:
         return None
     return ReplicaContext(_default(), None)
+
+
+def _is_varying(x: Any, axis: str) -> bool:
+    t = jax.typeof(x)
+    mat = getattr(t, "manual_axis_type", None)
+    varying = getattr(mat, "varying", None)
+    if varying is None:
+        varying = getattr(t, "vma", frozenset())
+    return axis in varying
+
+
+def _varying(x: Any, axis: str) -> Any:
+    return x if _is_varying(x, axis) else jax.lax.pcast(x, axis, to="varying")
 
 
 def _tree(x: Any) -> tuple:
@@ -82,11 +97,13 @@ class ReplicaContext:
     def devices(self) -> tuple:
         return tuple(self._strategy.extended.worker_devices)
 
-    def _values(self, value: Any, fn: str) -> tuple:
-        from ..convert import convert_to_tensor
+    def make_varying(self, x: Any) -> Any:
+        """A value inside strategy.run made replica-varying (gradients w.r.t. it then stay per replica)."""
+        return x if self._axis is None else _varying(x, self._axis)
 
+    def _values(self, value: Any, fn: str) -> tuple:
         flat, tree = _tree(value)
-        return [convert_to_tensor(v)._value for v in flat], tree
+        return [convert_to_tensor(v).array for v in flat], tree
 
     def all_reduce(self, reduce_op_: Any, value: Any, options: Any = None) -> Any:
         """ReplicaContext.all_reduce(SUM|MEAN, value): every replica gets the reduction (a nest of tensors)."""

@@ -8,7 +8,7 @@ from typing import Any, Callable, Iterator
 import jax
 import numpy as np
 
-from ..tensor import Tensor, wrap
+from ..core.tensor import Tensor, wrap
 from .values import PerReplica
 
 
@@ -77,7 +77,7 @@ class _Optional:
 
     def get_value(self) -> Any:
         if not self._present:
-            from .. import errors
+            from ..core import errors
 
             raise errors.InvalidArgumentError(None, None, "The optional does not have a value.")
         return self._v
@@ -101,7 +101,7 @@ class DistributedIterator:
         try:
             return next(self._it)
         except StopIteration:
-            from .. import errors
+            from ..core import errors
 
             raise errors.OutOfRangeError(None, None, "End of sequence") from None
 
@@ -170,7 +170,7 @@ class DistributedDatasetFromFunction(DistributedDataset):
 
 
 def _join(strategy: Any, pieces: list) -> Any:
-    vals = [np.asarray(p._value if isinstance(p, Tensor) else p) for p in pieces]
+    vals = [np.asarray(p.array if isinstance(p, Tensor) else p) for p in pieces]
     shapes = {v.shape for v in vals}
     if len(shapes) != 1:
         raise ValueError(

@@ -23,11 +23,14 @@ import jax
 import jax.numpy as jnp
 from jax.sharding import PartitionSpec as P
 
-from .. import state
-from ..function import _is_var
-from ..tensor import Tensor, wrap
-from .context import ReplicaContext
-from .values import PerReplica, aggregation_name
+from ..core import state
+from ..core.record import is_variable as _is_var
+from ..core.stateless import CreatedVariable, LiftVariable, StatelessScope
+from ..core.tensor import Tensor, wrap
+from ..core.variable import _creation_hooks, live_variables
+from ..staging.function import Function
+from .context import ReplicaContext, _is_varying, _varying
+from .values import PerReplica, RaggedPerReplica, aggregation_name
 
 _EAGER_CACHE = 64
 
@@ -37,8 +40,6 @@ def _leaf(x: Any) -> bool:
 
 
 def run_spmd(strategy: Any, fn: Callable, args: tuple, kwargs: dict) -> Any:
-    from .strategy import RaggedPerReplica
-
     flat = jax.tree_util.tree_leaves((args, kwargs), is_leaf=_leaf)
     if any(isinstance(x, RaggedPerReplica) for x in flat):
         raise ValueError(
@@ -54,8 +55,6 @@ def run_spmd(strategy: Any, fn: Callable, args: tuple, kwargs: dict) -> Any:
 
 def _eager(strategy: Any, fn: Callable, args: tuple, kwargs: dict) -> Any:
     """An eager strategy.run: a cached tf.function of the step (traced once per signature)."""
-    from ..function import Function
-
     cache: OrderedDict = strategy._eager_fns
     try:
         f = cache.get(fn)
@@ -80,8 +79,6 @@ def _eager(strategy: Any, fn: Callable, args: tuple, kwargs: dict) -> Any:
 
 def _traced(strategy: Any, fn: Callable, args: tuple, kwargs: dict) -> Any:
     """strategy.run while tracing (inside tf.function, or the eager path's own trace): one shard_map."""
-    from ..function import LiftVariable, _CreatedVariable
-
     flat, tree = jax.tree_util.tree_flatten((args, kwargs), is_leaf=_leaf)
     kinds, in_vals = [], []
     for x in flat:
@@ -89,10 +86,10 @@ def _traced(strategy: Any, fn: Callable, args: tuple, kwargs: dict) -> Any:
             if x._strategy is not strategy:
                 raise ValueError("strategy.run: an argument was distributed by a different tf.distribute strategy.")
             kinds.append("stacked" if x._stacked else "split")
-            in_vals.append(x._t._value)
+            in_vals.append(x._t.array)
         elif isinstance(x, Tensor):
             kinds.append("tensor")
-            in_vals.append(x._value)
+            in_vals.append(x.array)
         else:
             kinds.append(None)
     in_specs = [P(strategy._mesh.axis_names[0]) if k in ("stacked", "split") else P() for k in kinds if k]
@@ -104,7 +101,7 @@ def _traced(strategy: Any, fn: Callable, args: tuple, kwargs: dict) -> Any:
         known = []
     while True:
         variables = list(known)
-        outer_vals = [v._read()._value for v in variables]  # lifts them into an enclosing tf.function
+        outer_vals = [v._read().array for v in variables]  # lifts them into an enclosing tf.function
         info: dict = {}
         body = _body(strategy, fn, variables, flat, kinds, tree, info)
         sm = jax.shard_map(
@@ -128,14 +125,14 @@ def _traced(strategy: Any, fn: Callable, args: tuple, kwargs: dict) -> Any:
                 f"({type(e).__name__}); with several replicas tfshim compiles the step into one SPMD program, "
                 "which cannot branch on values in Python. Use tf.cond / tf.while_loop (or tf.where) instead."
             ) from None
-        except _CreatedVariable:
+        except CreatedVariable:
             if state.tracing or getattr(strategy, "_building", False):
                 raise  # the enclosing tf.function runs its first call eagerly, which comes back here
             _build_pass(strategy, fn, flat, kinds, tree)
             continue
         break
     for j, nv in zip(info["changed"], new_vals):
-        variables[j]._value = nv
+        variables[j].write_array(nv)
     it = iter(outs)
     leaves = [PerReplica(strategy, wrap(next(it)), stacked=True) if t else s
               for t, s in zip(info["is_t"], info["static"])]
@@ -146,16 +143,14 @@ def _body(strategy: Any, fn: Callable, variables: list, flat: list, kinds: list,
     axis = strategy._mesh.axis_names[0]
 
     def body(var_vals: list, in_vals: tuple) -> tuple:
-        saved = [v._value for v in variables]
         ctx = ReplicaContext(strategy, axis)
         state.replica.append(ctx)
-        state.spmd_vars.append({id(v) for v in variables})
         state.tracing.append(True)
         saved_tapes = list(state.recording_tapes)
         state.recording_tapes[:] = []
+        scope = StatelessScope(variables, var_vals)
         try:
-            for v, x in zip(variables, var_vals):
-                v._value = x
+            scope.__enter__()
             it = iter(in_vals)
             leaves = []
             for x, k in zip(flat, kinds):
@@ -169,41 +164,21 @@ def _body(strategy: Any, fn: Callable, variables: list, flat: list, kinds: list,
                 result = fn(*a, **kw)
             out_flat, out_tree = jax.tree_util.tree_flatten(result, is_leaf=_leaf)
             is_t = [isinstance(o, Tensor) or _is_var(o) for o in out_flat]
-            outs = [jnp.expand_dims(_varying(o._value, axis), 0) for o, t in zip(out_flat, is_t) if t]
-            changed = [j for j, (v, x) in enumerate(zip(variables, var_vals)) if v._value is not x]
-            new_vals = [_combine(variables[j], var_vals[j], variables[j]._value, ctx) for j in changed]
+            outs = [jnp.expand_dims(_varying(o.array, axis), 0) for o, t in zip(out_flat, is_t) if t]
+            scope.__exit__()
+            values, changed = scope.values(), scope.changed()
+            new_vals = [_combine(variables[j], var_vals[j], values[j], ctx) for j in changed]
             info.update(tree=out_tree, is_t=is_t, static=[None if t else o for o, t in zip(out_flat, is_t)],
                         changed=changed)
             return new_vals, outs
         finally:
-            for v, x in zip(variables, saved):
-                v._value = x
+            if state.scopes and state.scopes[-1] is scope:
+                scope.__exit__()
             state.recording_tapes[:] = saved_tapes
             state.tracing.pop()
-            state.spmd_vars.pop()
             state.replica.pop()
 
     return body
-
-
-def _is_varying(x: Any, axis: str) -> bool:
-    t = jax.typeof(x)
-    mat = getattr(t, "manual_axis_type", None)
-    varying = getattr(mat, "varying", None)
-    if varying is None:
-        varying = getattr(t, "vma", frozenset())
-    return axis in varying
-
-
-def _varying(x: Any, axis: str) -> Any:
-    return x if _is_varying(x, axis) else jax.lax.pcast(x, axis, to="varying")
-
-
-def make_varying(x: Any) -> Any:
-    """A value inside strategy.run made replica-varying (gradients w.r.t. it then stay per replica)."""
-    if not state.replica or state.replica[-1]._axis is None:
-        return x
-    return _varying(x, state.replica[-1]._axis)
 
 
 def _combine(var: Any, old: Any, new: Any, ctx: ReplicaContext) -> Any:
@@ -234,18 +209,16 @@ def _combine(var: Any, old: Any, new: Any, ctx: ReplicaContext) -> Any:
 
 def _build_pass(strategy: Any, fn: Callable, flat: list, kinds: list, tree: Any) -> None:
     """Run the step once eagerly on replica 0's inputs so it creates its variables, then undo its updates."""
-    from ..variable import _creation_hooks, live_variables
-
-    before = {id(v): (v, v._value) for v in live_variables()}
+    before = {id(v): (v, v.array) for v in live_variables()}
     created: list = []
 
     def remember(v: Any) -> None:
-        created.append((v, v._value))
+        created.append((v, v.array))
 
     leaves = []
     for x, k in zip(flat, kinds):
         if k in ("stacked", "split"):  # replica 0's input, placed like the (replicated) variables
-            leaves.append(wrap(jax.device_put(x.values[0]._value, strategy._replicated)))
+            leaves.append(wrap(jax.device_put(x.values[0].array, strategy._replicated)))
         else:
             leaves.append(x)
     a, kw = jax.tree_util.tree_unflatten(tree, leaves)
@@ -263,6 +236,6 @@ def _build_pass(strategy: Any, fn: Callable, flat: list, kinds: list, tree: Any)
         _creation_hooks.remove(remember)
         state.tracing[:] = saved_tracing
         for v, val in before.values():
-            v._value = val
+            v.write_array(val)
         for v, val in created:
-            v._value = val
+            v.write_array(val)

@@ -17,11 +17,13 @@ import numpy as np
 from jax.sharding import Mesh, NamedSharding
 from jax.sharding import PartitionSpec as P
 
-from .. import state
-from ..convert import convert_to_tensor
-from ..tensor import Tensor, wrap
+from ..core import state
+from ..core.convert import convert_to_tensor
+from ..core.tensor import Tensor, wrap
+from . import context as _context
 from .context import ReplicaContext
-from .values import PerReplica, ReduceOp, reduce_op
+from .spmd import run_spmd
+from .values import PerReplica, RaggedPerReplica, ReduceOp, reduce_op
 
 AXIS = "replica"
 
@@ -34,7 +36,7 @@ class StrategyExtended:
 
     @property
     def worker_devices(self) -> tuple:
-        from ..device import tf_name
+        from ..core.device import tf_name
 
         return tuple(tf_name(d) for d in self._strategy._local_devices)
 
@@ -117,9 +119,9 @@ class Strategy:
 
     def _place_variable(self, var: Any) -> None:
         """Replicate a new variable over the mesh (called by tf.Variable inside the scope)."""
-        if not self._devices or isinstance(var._value, jax.core.Tracer):
+        if not self._devices or isinstance(var.array, jax.core.Tracer):
             return
-        var._value = self._replicate(var._value)
+        var.write_array(self._replicate(var.array))
         var._sharding = self._replicated
 
     def _replicate(self, value: Any) -> Any:
@@ -135,7 +137,7 @@ class Strategy:
         """A global batch (numpy or jax) laid out over the mesh, split along axis 0 when it divides."""
         if not self._devices:
             return value
-        v = value._value if isinstance(value, Tensor) else value
+        v = value.array if isinstance(value, Tensor) else value
         if isinstance(v, jax.core.Tracer):
             return v
         shape = tuple(np.shape(v))
@@ -156,11 +158,11 @@ class Strategy:
                 f"so each global batch can be split over {n} replicas; got a scalar element {t!r}."
             )
         if n == 1:
-            return wrap(jax.device_put(t._value, self._local_devices[0])) if self._devices else t
-        rows = t._value.shape[0]
+            return wrap(jax.device_put(t.array, self._local_devices[0])) if self._devices else t
+        rows = t.array.shape[0]
         if rows % n != 0:
             return RaggedPerReplica(self, t)
-        return PerReplica(self, wrap(self._shard_batch(t._value)), stacked=False)
+        return PerReplica(self, wrap(self._shard_batch(t.array)), stacked=False)
 
     # -- datasets --------------------------------------------------------------------------------
     def experimental_distribute_dataset(self, dataset: Any, options: Any = None) -> Any:
@@ -191,7 +193,7 @@ class Strategy:
                 "experimental_distribute_values_from_function: every replica's value must have the same shape, "
                 f"got {sorted(shapes)}."
             )
-        stacked = jnp.stack([v._value for v in vals])
+        stacked = jnp.stack([v.array for v in vals])
         return PerReplica(self, wrap(self._shard_batch(stacked)), stacked=True)
 
     # -- running ---------------------------------------------------------------------------------
@@ -207,13 +209,12 @@ class Strategy:
             raise TypeError(f"strategy.run: fn must be callable, got {fn!r}.")
         if self.num_replicas_in_sync == 1:
             return self._run_single(fn, args, kwargs)
-        from .spmd import run_spmd
 
         return run_spmd(self, fn, tuple(args), dict(kwargs))
 
     def _run_single(self, fn: Callable, args: Any, kwargs: dict) -> Any:
-        from ..device import device as device_ctx
-        from ..device import tf_name
+        from ..core.device import device as device_ctx
+        from ..core.device import tf_name
 
         ctx = ReplicaContext(self, None)
         state.replica.append(ctx)
@@ -234,7 +235,7 @@ class Strategy:
 
     def _reduce_one(self, op: ReduceOp, v: Any, axis: Any) -> Tensor:
         if isinstance(v, RaggedPerReplica):
-            pieces = [p._value for p in v.values]
+            pieces = [p.array for p in v.values]
             if axis is None:
                 total = sum(pieces[1:], pieces[0])
                 return wrap(total / len(pieces) if op is ReduceOp.MEAN else total)
@@ -242,7 +243,7 @@ class Strategy:
         if isinstance(v, PerReplica):
             if v._strategy is not self:
                 raise ValueError("strategy.reduce: the value was produced by another tf.distribute strategy.")
-            g = v._t._value
+            g = v._t.array
             n = self.num_replicas_in_sync
             if not v._stacked:
                 g = g.reshape((n, g.shape[0] // n) + g.shape[1:])
@@ -262,7 +263,7 @@ class Strategy:
             )
         if axis is None:
             return t
-        return _reduce_axis(op, t._value, axis)
+        return _reduce_axis(op, t.array, axis)
 
     def gather(self, value: Any, axis: int) -> Any:
         """strategy.gather(value, axis): the replicas' values concatenated along ``axis``."""
@@ -270,7 +271,7 @@ class Strategy:
         out = []
         for v in flat:
             if isinstance(v, (PerReplica, RaggedPerReplica)):
-                out.append(wrap(jnp.concatenate([p._value for p in v.values], axis=axis)))
+                out.append(wrap(jnp.concatenate([p.array for p in v.values], axis=axis)))
             else:
                 out.append(convert_to_tensor(v))
         return jax.tree_util.tree_unflatten(tree, out)
@@ -302,29 +303,6 @@ def _reduce_axis(op: ReduceOp, g: Any, axis: int) -> Tensor:
     return wrap(s)
 
 
-class RaggedPerReplica(PerReplica):
-    """A global batch whose rows do not divide evenly over the replicas (TF's split: ceil-sized chunks)."""
-
-    def __init__(self, strategy: Strategy, t: Tensor):
-        self._strategy = strategy
-        self._t = t
-        self._stacked = False
-        n = strategy.num_replicas_in_sync
-        rows = t._value.shape[0]
-        c = -(-rows // n)
-        self._bounds = [(min(i * c, rows), min((i + 1) * c, rows)) for i in range(n)]
-
-    def _pieces(self) -> list:
-        devs = self._strategy._local_devices
-        v = self._t._value
-        return [wrap(jax.device_put(v[a:b], d)) for (a, b), d in zip(self._bounds, devs)]
-
-
-jax.tree_util.register_pytree_node(
-    RaggedPerReplica, lambda r: ((r._t,), (r._strategy,)), lambda aux, ch: RaggedPerReplica(aux[0], ch[0])
-)
-
-
 class _DefaultStrategy(Strategy):
     """The strategy in effect when no other is: one replica on the default device, no placement."""
 
@@ -345,8 +323,11 @@ def default_strategy() -> Strategy:
     return _DEFAULT[0]
 
 
+_context._default_factory.append(default_strategy)
+
+
 def _resolve_devices(devices: Any, fn: str) -> list:
-    from ..device import resolve
+    from ..core.device import resolve
 
     if isinstance(devices, str):
         devices = [devices]
@@ -370,8 +351,8 @@ class OneDeviceStrategy(Strategy):
         super().__init__(_resolve_devices([device], "OneDeviceStrategy"), "OneDeviceStrategy")
 
     def _place_variable(self, var: Any) -> None:
-        if not isinstance(var._value, jax.core.Tracer):
-            var._value = jax.device_put(var._value, self._devices[0])
+        if not isinstance(var.array, jax.core.Tracer):
+            var.write_array(jax.device_put(var.array, self._devices[0]))
 
 
 class MirroredStrategy(Strategy):

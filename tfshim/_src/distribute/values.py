@@ -14,7 +14,7 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
-from ..tensor import Tensor, wrap
+from ..core.tensor import Tensor, wrap
 
 
 class ReduceOp(enum.Enum):
@@ -69,7 +69,7 @@ class DistributedValues:
         return tuple(self._pieces())
 
     def _pieces(self) -> list:
-        v = self._t._value
+        v = self._t.array
         n = self._strategy._num_local
         if isinstance(v, jax.core.Tracer) or not hasattr(v, "addressable_shards"):
             parts = [v[i] for i in range(v.shape[0])] if self._stacked else jnp.split(v, n, axis=0)
@@ -87,7 +87,7 @@ class DistributedValues:
 
     @property
     def _per_replica_shape(self) -> tuple:
-        shape = tuple(self._t._value.shape)
+        shape = tuple(self._t.array.shape)
         if self._stacked:
             return shape[1:]
         return (shape[0] // self._strategy.num_replicas_in_sync,) + shape[1:]
@@ -122,3 +122,26 @@ def _unflatten(aux: tuple, children: tuple) -> PerReplica:
 
 
 jax.tree_util.register_pytree_node(PerReplica, _flatten, _unflatten)
+
+
+class RaggedPerReplica(PerReplica):
+    """A global batch whose rows do not divide evenly over the replicas (TF's split: ceil-sized chunks)."""
+
+    def __init__(self, strategy: Any, t: Tensor):
+        self._strategy = strategy
+        self._t = t
+        self._stacked = False
+        n = strategy.num_replicas_in_sync
+        rows = t.array.shape[0]
+        c = -(-rows // n)
+        self._bounds = [(min(i * c, rows), min((i + 1) * c, rows)) for i in range(n)]
+
+    def _pieces(self) -> list:
+        devs = self._strategy._local_devices
+        v = self._t.array
+        return [wrap(jax.device_put(v[a:b], d)) for (a, b), d in zip(self._bounds, devs)]
+
+
+jax.tree_util.register_pytree_node(
+    RaggedPerReplica, lambda r: ((r._t,), (r._strategy,)), lambda aux, ch: RaggedPerReplica(aux[0], ch[0])
+)

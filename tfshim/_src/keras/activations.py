@@ -12,9 +12,9 @@ from typing import Any, Callable
 import jax
 import jax.numpy as jnp
 
-from ..convert import convert_to_tensor
-from ..dispatch import run
-from ..tensor import Tensor
+from ..core.convert import convert_to_tensor
+from ..core.dispatch import run
+from ..core.tensor import Tensor
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946

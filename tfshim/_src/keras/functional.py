@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import dtypes as _dt
-from ..convert import convert_to_tensor
-from ..tensor import Tensor
+from ..core import dtypes as _dt
+from ..core.convert import convert_to_tensor
+from ..core.tensor import Tensor
 from .backend import unique_name
 from .input import InputLayer, KerasTensor, _Operation, flatten, map_structure
 from .layer import Layer, serialize_layer

@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from .. import dtypes as _dt
-from ..convert import constant
-from ..tensor import Tensor
+from ..core import dtypes as _dt
+from ..core.convert import constant
+from ..core.tensor import Tensor
 from .backend import standardize_dtype
 
 

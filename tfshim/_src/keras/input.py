@@ -13,8 +13,9 @@ from typing import Any, Callable
 import jax
 import numpy as np
 
-from .. import state
-from ..tensor import Tensor, wrap
+from ..core import state
+from ..core.stateless import StatelessScope
+from ..core.tensor import Tensor, wrap
 from .backend import floatx, standardize_dtype, unique_name
 from .layer import Layer, layer_scope, shape_of
 
@@ -196,8 +197,6 @@ def _to_keras_tensor(spec: Any) -> Any:
 def eval_spec(layer: Layer, args: tuple, kwargs: dict) -> Any:
     """The outputs of ``layer(*args, **kwargs)`` for KerasTensor inputs, as KerasTensor specs (no nodes)."""
     leaves = [v for v in flatten((args, kwargs)) if isinstance(v, KerasTensor)]
-    weights = layer.weights
-    saved_w = [w._value for w in weights]
     saved_tapes = list(state.recording_tapes)
     state.recording_tapes[:] = []
     results = []
@@ -212,13 +211,13 @@ def eval_spec(layer: Layer, args: tuple, kwargs: dict) -> Any:
                                        (args, kwargs))
                 with layer_scope(layer):
                     out = layer(*a2, **k2)
-                return map_structure(lambda t: t._value if isinstance(t, Tensor) else t, out)
+                return map_structure(lambda t: t.array if isinstance(t, Tensor) else t, out)
 
-            results.append(jax.eval_shape(run, *structs))
+            # Weights the call assigns (BatchNormalization's statistics) change only inside the scope.
+            with StatelessScope(layer.weights, lift=False):
+                results.append(jax.eval_shape(run, *structs))
     finally:
         state.recording_tapes[:] = saved_tapes
-        for w, v in zip(weights, saved_w):
-            w._value = v
     flat_a, flat_b = flatten(results[0]), flatten(results[1])
 
     def merge(a: Any, b: Any) -> Any:

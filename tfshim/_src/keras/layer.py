@@ -16,12 +16,13 @@ from typing import Any, Callable, Iterator
 import jax
 import numpy as np
 
-from .. import dtypes as _dt
-from .. import state
-from ..convert import convert_to_tensor
+from ..core import dtypes as _dt
+from ..core import state
+from ..core.convert import convert_to_tensor
+from ..core.stateless import StatelessScope
+from ..core.tensor import Tensor
+from ..core.variable import Variable
 from ..module import Module
-from ..tensor import Tensor
-from ..variable import Variable
 from . import initializers as _init
 from . import regularizers as _reg
 from .backend import floatx, standardize_dtype, to_snake_case, unique_name
@@ -62,10 +63,10 @@ class KerasVariable(Variable):
         self._trainable = bool(value)
 
     def __repr__(self) -> str:
-        if isinstance(self._value, jax.core.Tracer):
+        if isinstance(self.array, jax.core.Tracer):
             value = "<traced>"
         else:
-            value = str(np.asarray(self._value))
+            value = str(np.asarray(self.array))
         return f"<Variable path={self._path}, shape={tuple(self.shape)}, dtype={self.dtype.name}, value={value}>"
 
 
@@ -134,7 +135,7 @@ def shape_of(x: Any) -> Any:
 
 def _convert_inputs(x: Any, dtype: str, autocast: bool) -> Any:
     if isinstance(x, Tensor):
-        if autocast and x._value.dtype != np.dtype(dtype) and x.dtype.is_floating:
+        if autocast and x.array.dtype != np.dtype(dtype) and x.dtype.is_floating:
             from ..ops.math import cast
 
             return cast(x, dtype)
@@ -506,7 +507,7 @@ class Layer(Module):
 
             self.add_loss(divide(self.activity_regularizer(out), float(out.shape[0] or 1)))
         if not self._inbound_nodes:  # for summary(); symbolic calls record their KerasTensor shapes instead
-            self.__dict__["_last_output_shape"] = tuple(out._value.shape) if isinstance(out, Tensor) else shape_of(out)
+            self.__dict__["_last_output_shape"] = tuple(out.array.shape) if isinstance(out, Tensor) else shape_of(out)
         return out
 
     def compute_output_spec(self, *args: Any, **kwargs: Any) -> Any:
@@ -537,16 +538,12 @@ class Layer(Module):
                 f"stateless_call on {self.name}: expected {len(tv)} trainable and {len(ntv)} non-trainable values, "
                 f"got {len(trainable_variables)} and {len(non_trainable_variables)}."
             )
-        saved = [v._value for v in tv + ntv]
-        try:
-            for v, val in zip(tv + ntv, list(trainable_variables) + list(non_trainable_variables)):
-                v._value = val._value if isinstance(val, Tensor) else val
+        values = [val.array if isinstance(val, Tensor) else val
+                  for val in list(trainable_variables) + list(non_trainable_variables)]
+        with StatelessScope(tv + ntv, values, lift=False) as scope:
             out = self(*args, **kwargs)
-            new_ntv = [v._value for v in ntv]
             losses = self.losses if return_losses else None
-        finally:
-            for v, val in zip(tv + ntv, saved):
-                v._value = val
+        new_ntv = scope.values()[len(tv):]
         if return_losses:
             return out, new_ntv, losses
         return out, new_ntv

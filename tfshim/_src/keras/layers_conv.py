@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..tensor import Tensor
+from ..core.tensor import Tensor
 from . import activations as _act
 from . import initializers as _init
 from . import layers_kernels as K

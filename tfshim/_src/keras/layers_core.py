@@ -7,9 +7,9 @@ from typing import Any, Callable
 
 import jax.numpy as jnp
 
-from ..convert import convert_to_tensor
-from ..dispatch import run
-from ..tensor import Tensor
+from ..core.convert import convert_to_tensor
+from ..core.dispatch import run
+from ..core.tensor import Tensor
 from . import activations as _act
 from . import initializers as _init
 from . import layers_kernels as K

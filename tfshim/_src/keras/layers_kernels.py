@@ -10,9 +10,9 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
-from ..convert import convert_to_tensor
-from ..dispatch import run
-from ..tensor import Tensor
+from ..core.convert import convert_to_tensor
+from ..core.dispatch import run
+from ..core.tensor import Tensor
 from . import activations as _act
 
 
@@ -165,8 +165,8 @@ def _dropout_impl(key, x, rate, noise_shape):
 
 
 def dropout(x: Tensor, rate: float, noise_shape: Any, seed: Any) -> Tensor:
+    from ..core.tensor import wrap
     from ..ops.random import next_key
-    from ..tensor import wrap
 
     return run(_dropout_impl, (wrap(next_key(seed)), x), "tf.keras.layers.Dropout", rate=float(rate),
                noise_shape=noise_shape)

@@ -6,8 +6,8 @@ from typing import Any
 
 import jax.numpy as jnp
 
-from ..dispatch import run
-from ..tensor import Tensor
+from ..core.dispatch import run
+from ..core.tensor import Tensor
 from .layer import Layer
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..tensor import Tensor
+from ..core.tensor import Tensor
 from . import initializers as _init
 from . import layers_kernels as K
 from . import regularizers as _reg

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..tensor import Tensor
+from ..core.tensor import Tensor
 from . import layers_kernels as K
 from .backend import image_data_format
 from .layer import Layer

@@ -12,10 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from .. import dtypes as _dt
-from ..convert import constant
+from ..core import dtypes as _dt
+from ..core.convert import constant
+from ..core.tensor import Tensor
 from ..ops.array import expand_dims
-from ..tensor import Tensor
 from . import activations as _act
 from . import initializers as _init
 from . import layers_kernels as K

@@ -13,10 +13,10 @@ from typing import Any, Callable
 import jax
 import jax.numpy as jnp
 
-from .. import dispatch
-from ..convert import convert_to_tensor
+from ..core import dispatch
+from ..core.convert import convert_to_tensor
+from ..core.tensor import Tensor
 from ..ops.math import cast
-from ..tensor import Tensor
 from .lookup import Lookup
 
 EPSILON = 1e-7  # keras.backend.epsilon()
@@ -418,7 +418,7 @@ class Loss:
 
     @property
     def dtype(self) -> str:
-        from .. import dtypes as _dt
+        from ..core import dtypes as _dt
 
         return _dt.as_dtype(self._dtype).name if self._dtype is not None else "float32"
 

@@ -14,12 +14,12 @@ from typing import Any, Callable
 import jax.numpy as jnp
 import numpy as np
 
-from .. import dispatch
-from .. import dtypes as _dt
-from ..convert import convert_to_tensor
+from ..core import dispatch
+from ..core import dtypes as _dt
+from ..core.convert import convert_to_tensor
+from ..core.tensor import Tensor
+from ..core.variable import Variable
 from ..ops.math import cast
-from ..tensor import Tensor
-from ..variable import Variable
 from . import losses as _losses
 from .lookup import Lookup
 
@@ -597,7 +597,7 @@ def deserialize(config: Any, custom_objects: Any = None) -> Any:
 
 def _aggregation(name: Any) -> Any:
     """tf.VariableAggregation for Keras' aggregation names (how tf.distribute combines replica updates)."""
-    from ..variable import VariableAggregation
+    from ..core.variable import VariableAggregation
 
     if not isinstance(name, str):
         return name

@@ -46,7 +46,7 @@ class Model(Layer, Trainer):
         """Model.build(input_shape): for a subclassed model, run ``call`` once on zeros to create the weights."""
         if input_shape is None:
             raise ValueError("You must provide an `input_shape` argument.")
-        from ..convert import constant
+        from ..core.convert import constant
         from .input import map_structure
 
         def zeros(shape: Any) -> Any:

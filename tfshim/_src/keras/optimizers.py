@@ -24,11 +24,11 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from .. import errors
-from .. import state as _state
-from ..convert import convert_to_tensor
-from ..tensor import Tensor, wrap
-from ..variable import Variable
+from ..core import errors
+from ..core import state as _state
+from ..core.convert import convert_to_tensor
+from ..core.tensor import Tensor, wrap
+from ..core.variable import Variable
 from .schedules import LearningRateSchedule
 
 _NAME_UIDS: dict = {}
@@ -54,10 +54,7 @@ def _var_path(v: Any) -> str:
 
 def _raw_assign(var: Variable, value: jax.Array) -> None:
     """Write a computed jax array into a Variable (the fast path of ``assign``)."""
-    if _state.accumulators:
-        var.assign(wrap(value), read_value=False)
-    else:
-        var._value = value
+    var.write_array(value)
 
 
 def _clip_by_norm(g: jax.Array, clip: float) -> jax.Array:
@@ -77,9 +74,9 @@ def _clip_by_global_norm(grads: list, clip: float) -> list:
 
 
 def _densify(g: Any) -> Tensor:
-    vals = convert_to_tensor(g.values)._value
-    idx = convert_to_tensor(g.indices)._value
-    shape = tuple(int(x) for x in np.asarray(convert_to_tensor(g.dense_shape)._value))
+    vals = convert_to_tensor(g.values).array
+    idx = convert_to_tensor(g.indices).array
+    shape = tuple(int(x) for x in np.asarray(convert_to_tensor(g.dense_shape).array))
     return wrap(jnp.zeros(shape, vals.dtype).at[idx].add(vals))
 
 
@@ -216,8 +213,8 @@ class Optimizer:
                 continue
             slots = []
             for s in self._slot_names:
-                init = self._slot_init(s, v._value)
-                slots.append(self._make_var(wrap(jnp.asarray(init, v._value.dtype)), f"{_var_path(v)}_{s}"))
+                init = self._slot_init(s, v.array)
+                slots.append(self._make_var(wrap(jnp.asarray(init, v.array.dtype)), f"{_var_path(v)}_{s}"))
             # registered only once every slot exists (creation may be interrupted, e.g. inside tf.function)
             self._index[key] = len(self._trainable_variables)
             self._trainable_variables.append(v)
@@ -305,14 +302,13 @@ class Optimizer:
                 f"Gradients do not exist for variables {[v.name for v in missing]} when minimizing the loss. If "
                 "using `model.compile()`, did you forget to provide a `loss` argument?", stacklevel=2
             )
-        if _state.tracing:  # inside tf.function: every state variable must be lifted (a plain read lifts it)
-            for _, v in kept:
+        if _state.scopes:  # in a traced step: read all state first, so a variable not yet lifted is lifted
+            for _, v in kept:  # (LiftVariable, then a retrace) before any variable is written
                 for x in (v, *self._slots[self._index[id(v)]]):
-                    if not isinstance(x._value, jax.core.Tracer):
-                        x._read()
+                    x.array  # noqa: B018 - the read is the point
             for x in (self._iterations, self._learning_rate):
-                if isinstance(x, Variable) and not isinstance(x._value, jax.core.Tracer):
-                    x._read()
+                if isinstance(x, Variable):
+                    x.array  # noqa: B018
         params, gvals, slots, idx = [], [], [], []
         for g, v in kept:
             if hasattr(g, "values") and hasattr(g, "indices") and hasattr(g, "dense_shape"):
@@ -324,20 +320,20 @@ class Optimizer:
                     f"{list(v.shape)} using a gradient with shape {list(gt.shape)}, shapes must be equal.")
             i = self._index[id(v)]
             idx.append(i)
-            params.append(v._value)
-            gvals.append(gt._value)
-            slots.append([s._value for s in self._slots[i]])
+            params.append(v.array)
+            gvals.append(gt.array)
+            slots.append([s.array for s in self._slots[i]])
         if _state.replica:  # inside strategy.run: sum the replicas' gradients (Keras under tf.distribute)
             gvals = _state.replica[-1].aggregate_gradients(gvals)
         lr = self._learning_rate
         if isinstance(lr, Variable):
-            lr_val = lr._value
+            lr_val = lr.array
         elif isinstance(lr, LearningRateSchedule):
             lr_val = None
         else:
             lr_val = jnp.asarray(np.float32(np.asarray(lr() if callable(lr) else lr)))
         wd_mask = tuple(bool(self.weight_decay) and self._use_weight_decay(v) for _, v in kept)
-        new_p, new_s, new_it = self._jit_apply(params, gvals, slots, lr_val, self._iterations._value, wd_mask=wd_mask)
+        new_p, new_s, new_it = self._jit_apply(params, gvals, slots, lr_val, self._iterations.array, wd_mask=wd_mask)
         for (_, v), p, i, s in zip(kept, new_p, idx, new_s):
             _raw_assign(v, p)
             for sv, x in zip(self._slots[i], s):
@@ -351,7 +347,7 @@ class Optimizer:
         """Keras 2's Optimizer.minimize(loss, var_list, tape=None) (an extension: Keras 3 removed it).
 
         ``loss`` is a callable (or a Tensor computed under ``tape``); ``var_list`` a list or a callable."""
-        from ..tape import GradientTape
+        from ..autodiff.tape import GradientTape
 
         if not callable(loss) and tape is None:
             raise ValueError("`tape` is required when a `Tensor` loss is passed. Received: loss={loss}, tape=None.")
@@ -633,7 +629,7 @@ class OptaxOptimizer(Optimizer):
         for v in var_list:
             self._index[id(v)] = len(self._trainable_variables)
             self._trainable_variables.append(v)
-        st = self.tx.init([v._value for v in var_list])
+        st = self.tx.init([v.array for v in var_list])
         leaves, self._treedef = jax.tree_util.tree_flatten(st)
         self._optax_state = [self._make_var(wrap(jnp.asarray(x)), f"optax_state_{i}") for i, x in enumerate(leaves)]
         self.built = True
@@ -657,16 +653,16 @@ class OptaxOptimizer(Optimizer):
         grads = list(grads)
         if any(g is None for g in grads):
             raise ValueError("tfshim OptaxOptimizer: every variable needs a gradient (optax updates all leaves).")
-        gv = [convert_to_tensor(g)._value for g in grads]
+        gv = [convert_to_tensor(g).array for g in grads]
         if _state.replica:
             gv = _state.replica[-1].aggregate_gradients(gv)
-        lr = self._learning_rate._value if isinstance(self._learning_rate, Variable) else None
-        new_p, new_s = self._jit_optax([v._value for v in tvars], gv, [s._value for s in self._optax_state], lr)
+        lr = self._learning_rate.array if isinstance(self._learning_rate, Variable) else None
+        new_p, new_s = self._jit_optax([v.array for v in tvars], gv, [s.array for s in self._optax_state], lr)
         for v, p in zip(tvars, new_p):
             _raw_assign(v, p)
         for sv, x in zip(self._optax_state, new_s):
             _raw_assign(sv, x)
-        _raw_assign(self._iterations, self._iterations._value + 1)
+        _raw_assign(self._iterations, self._iterations.array + 1)
         return self._iterations
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..convert import convert_to_tensor
-from ..dispatch import run
+from ..core.convert import convert_to_tensor
+from ..core.dispatch import run
 
 
 def _l1l2_impl(x, l1, l2):

@@ -11,9 +11,9 @@ from typing import Any
 
 import jax.numpy as jnp
 
-from .. import dispatch
-from ..convert import convert_to_tensor
-from ..tensor import Tensor
+from ..core import dispatch
+from ..core.convert import convert_to_tensor
+from ..core.tensor import Tensor
 
 
 class LearningRateSchedule:

@@ -13,6 +13,7 @@ Compiled once per input signature (the last, smaller batch compiles once more).
 from __future__ import annotations
 
 import math
+import threading
 import warnings
 from typing import Any, Iterator
 
@@ -20,8 +21,11 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .. import state
-from ..tensor import Tensor, wrap
+from ..core import state
+from ..core.stateless import LiftVariable, StatelessScope
+from ..core.tensor import Tensor, wrap
+from ..core.variable import for_donation
+from ..ops import random as random_ops
 from . import callbacks as callbacks_module
 from . import losses as losses_module
 from . import metrics as metrics_module
@@ -77,9 +81,9 @@ def _device_leaf(a: Any) -> Any:
     if a is None:
         return None
     if isinstance(a, Tensor):
-        return a._value
+        return a.array
     if getattr(a, "_tfshim_variable", False):
-        return a._value
+        return a.array
     a = np.asarray(a)
     return a.astype(np.float32) if a.dtype == np.float64 else a
 
@@ -191,65 +195,62 @@ class _KeyStream:
 
 
 class _JitStep:
-    """A step method (train/test/predict) as one jitted pure function of the lifted variables."""
+    """A step method (train/test/predict) as one jitted pure function of the lifted variables.
+
+    The step runs in a StatelessScope and returns every variable's new value, so the compiled step
+    donates the variables' buffers: XLA updates weights and optimizer slots in place (a buffer that
+    something else still holds is copied first, see ``for_donation``).
+    """
 
     def __init__(self, model: Any, method: Any, variables: list):
         self.model = model
         self.method = method
         self.variables = list(variables)
+        self._lock = threading.Lock()
         self._build()
 
     def _build(self) -> None:
         variables = self.variables
         method = self.method
-        info: dict = {}
 
         def pure(var_vals: list, data: Any, key: Any) -> tuple:
-            from ..ops import random as random_ops
-
-            saved = [v._value for v in variables]
-            saved_key = random_ops.next_key
             state.tracing.append(True)
-            random_ops.next_key = _KeyStream(key)
+            state.key_streams.append(_KeyStream(key))
             try:
-                for v, x in zip(variables, var_vals):
-                    v._value = x
-                data_t = jax.tree_util.tree_map(wrap, data)
-                logs = method(data_t)
-                out = jax.tree_util.tree_map(lambda t: t._value if isinstance(t, Tensor) else jnp.asarray(t), logs,
-                                             is_leaf=lambda t: isinstance(t, Tensor))
-                changed = [j for j, (v, x) in enumerate(zip(variables, var_vals)) if v._value is not x]
-                info["changed"] = changed
-                return out, [variables[j]._value for j in changed]
+                with StatelessScope(variables, var_vals) as scope:
+                    data_t = jax.tree_util.tree_map(wrap, data)
+                    logs = method(data_t)
+                    out = jax.tree_util.tree_map(lambda t: t.array if isinstance(t, Tensor) else jnp.asarray(t),
+                                                 logs, is_leaf=lambda t: isinstance(t, Tensor))
+                return out, scope.values()
             finally:
-                for v, x in zip(variables, saved):
-                    v._value = x
-                random_ops.next_key = saved_key
+                state.key_streams.pop()
                 state.tracing.pop()
 
-        self._info = info
-        self._jitted = jax.jit(pure)
+        self._jitted = jax.jit(pure, donate_argnums=(0,))
 
     def __call__(self, data: Any) -> Any:
-        from ..function import LiftVariable
-        from ..ops import random as random_ops
-
         key = random_ops.next_key()
         strategy = _model_strategy(self.model)
         if strategy is not None:  # data parallel: split the global batch over the strategy's devices
             data = jax.tree_util.tree_map(strategy._shard_batch, data)
         while True:
+            variables, jitted = self.variables, self._jitted
+            values = [v.array for v in variables]
             try:
-                out, new = self._jitted([v._value for v in self.variables], data, key)
-                break
+                out, new = jitted(for_donation(variables, values), data, key)
+                del values  # the donated buffers are gone; every variable takes its new value
+                for v, x in zip(variables, new):
+                    v.write_array(x)
+                return out
             except LiftVariable as e:  # a variable the step uses but the model does not list: lift it too
-                if any(v is e.var for v in self.variables):
-                    raise
-                self.variables.append(e.var)
-                self._build()
-        for j, x in zip(self._info["changed"], new):
-            self.variables[j]._value = x
-        return out
+                with self._lock:
+                    if any(v is e.var for v in self.variables):
+                        if variables is self.variables:
+                            raise
+                        continue  # another thread lifted it already
+                    self.variables = self.variables + [e.var]
+                    self._build()
 
 
 def _model_strategy(model: Any) -> Any:
@@ -420,7 +421,7 @@ class Trainer:
 
     def train_step(self, data: Any) -> dict:
         """Model.train_step(data): one optimisation step (forward, loss, gradients, update, metrics)."""
-        from ..tape import GradientTape
+        from ..autodiff.tape import GradientTape
 
         x, y, sw = _unpack(data)
         with GradientTape() as tape:

@@ -2,8 +2,8 @@
 
 import importlib
 
-from ..tensor import Tensor
-from ..variable import Variable
+from ..core.tensor import Tensor
+from ..core.variable import Variable
 from . import methods
 
 # Families register rows on import; a family file that is not there yet is simply skipped.

@@ -18,12 +18,12 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .. import dtypes as _dt
-from .. import errors, state
-from ..convert import _cast_python, _make, _python_array, _python_raw, convert_to_tensor
-from ..dispatch import primitive, run
-from ..tensor import Tensor, wrap
-from ..tensor_shape import TensorShape
+from ..core import dtypes as _dt
+from ..core import errors, state
+from ..core.convert import _cast_python, _make, _python_array, _python_raw, convert_to_tensor
+from ..core.dispatch import primitive, run
+from ..core.tensor import Tensor, wrap
+from ..core.tensor_shape import TensorShape
 from .elementwise import dtype_error
 from .table import register
 
@@ -46,12 +46,12 @@ def _is_tensor(v: Any) -> bool:
 
 def _host(t: Tensor, fn: str, what: str) -> np.ndarray:
     """The value of ``t`` on the host; a traced value cannot be used where XLA needs a constant."""
-    if isinstance(t._value, _Tracer):
+    if isinstance(t.array, _Tracer):
         raise TypeError(
             f"{fn}: `{what}` must be a concrete value, but it is a symbolic tensor inside a traced function; "
             "JAX compiles static shapes, so compute it from Python values or outside tf.function."
         )
-    return np.asarray(t._value)
+    return np.asarray(t.array)
 
 
 def _np_of(value: Any, fn: str, what: str, dtype: Any = None) -> np.ndarray:
@@ -107,8 +107,8 @@ def _list_of_tensors(values: Any, fn: str, op: str) -> list:
     for i, v in enumerate(values):
         if _is_tensor(v):
             t = _t(v)
-            if t._value.dtype != dt._np:
-                raise dtype_error(fn, op, i, dt._np, t._value.dtype)
+            if t.array.dtype != dt._np:
+                raise dtype_error(fn, op, i, dt._np, t.array.dtype)
         else:
             t = convert_to_tensor(v, dtype=dt)
         out.append(t)
@@ -149,7 +149,7 @@ def reshape(tensor: Any, shape: Any, name: Any = None) -> Tensor:
     if s.ndim > 1:
         raise _invalid("Reshape", f"sizes input must be 1-D, not {_shape_str(s.shape)}")
     dims = [int(d) for d in s.reshape(-1)]
-    n = int(math.prod(x._value.shape))
+    n = int(math.prod(x.array.shape))
     unknown = [i for i, d in enumerate(dims) if d == -1]
     for i, d in enumerate(dims):
         if d < -1:
@@ -161,9 +161,9 @@ def reshape(tensor: Any, shape: Any, name: Any = None) -> Tensor:
         # TF ignores zero sizes on both sides when inferring -1, so [0, 3] -> [-1, 0] gives [3, 0].
         zero_in_sizes = any(d == 0 for d in dims)
         prod = int(math.prod([d for d in dims if d > 0]))
-        in_dims = [d for d in x._value.shape if d > 0 or not zero_in_sizes]
+        in_dims = [d for d in x.array.shape if d > 0 or not zero_in_sizes]
         n_in = int(math.prod(in_dims))
-        input_has_zero = len(in_dims) != len(x._value.shape)
+        input_has_zero = len(in_dims) != len(x.array.shape)
         if not input_has_zero and n_in % prod:
             raise _invalid("Reshape", f"Input to reshape is a tensor with {n} values, but the requested shape "
                                       f"requires a multiple of {prod}")
@@ -172,7 +172,7 @@ def reshape(tensor: Any, shape: Any, name: Any = None) -> Tensor:
     if known != n:
         raise _invalid("Reshape", f"Input to reshape is a tensor with {n} values, but the requested shape has {known}")
     dims_t = tuple(dims)
-    if dims_t == x._value.shape:
+    if dims_t == x.array.shape:
         return run(_identity, (x,), "tf.reshape")
     return run(_reshape, (x,), "tf.reshape", shape=dims_t)
 
@@ -189,7 +189,7 @@ def _transpose(x, perm, conj):
 def transpose(a: Any, perm: Any = None, conjugate: bool = False, name: Any = "transpose") -> Tensor:
     """tf.transpose: permute dimensions (default: reverse them); ``conjugate`` also conjugates complex."""
     x = _t(a)
-    r = x._value.ndim
+    r = x.array.ndim
     if perm is None:
         p = tuple(range(r - 1, -1, -1))
     else:
@@ -201,7 +201,7 @@ def transpose(a: Any, perm: Any = None, conjugate: bool = False, name: Any = "tr
         for i in range(r):
             if i not in p:
                 raise _invalid("Transpose", f"{i} is missing from {{{','.join(str(int(v)) for v in arr)}}}.")
-    conj = bool(conjugate) and x._value.dtype.kind == "c"
+    conj = bool(conjugate) and x.array.dtype.kind == "c"
     return run(_transpose, (x,), "tf.transpose", perm=p, conj=conj)
 
 
@@ -212,10 +212,10 @@ def expand_dims(input: Any, axis: Any, name: Any = None) -> Tensor:  # noqa: A00
     if a.size != 1:
         raise _invalid("ExpandDims", "'dim' must be a tensor with a single value")
     ax = int(a.reshape(()))
-    r = x._value.ndim
+    r = x.array.ndim
     if not -r - 1 <= ax <= r:
         raise _invalid("ExpandDims", f"Tried to expand dim index {ax} for tensor with {r} dimensions.")
-    shape = list(x._value.shape)
+    shape = list(x.array.shape)
     shape.insert(ax + r + 1 if ax < 0 else ax, 1)
     return run(_reshape, (x,), "tf.expand_dims", shape=tuple(shape))
 
@@ -223,7 +223,7 @@ def expand_dims(input: Any, axis: Any, name: Any = None) -> Tensor:  # noqa: A00
 def squeeze(input: Any, axis: Any = None, name: Any = None) -> Tensor:  # noqa: A002
     """tf.squeeze: remove size-1 dimensions (all of them, or those listed in ``axis``)."""
     x = _t(input)
-    shape = x._value.shape
+    shape = x.array.shape
     r = len(shape)
     axes = [] if axis is None else [int(v) for v in _ints(axis, "tf.squeeze", "squeeze_dims", "Squeeze").reshape(-1)]
     if not axes:
@@ -256,18 +256,18 @@ def _out_type(out_type: Any, op: str) -> Any:
 def shape(input: Any, out_type: Any = None, name: Any = None) -> Tensor:  # noqa: A002
     """tf.shape: the (static) shape of ``input`` as an int32 (or ``out_type``) vector."""
     x = _t(input)
-    return _shape_const(x._value.shape, _out_type(out_type, "Shape"))
+    return _shape_const(x.array.shape, _out_type(out_type, "Shape"))
 
 
 def size(input: Any, out_type: Any = None, name: Any = None) -> Tensor:  # noqa: A002
     """tf.size: the number of elements of ``input`` as an int32 (or ``out_type``) scalar."""
     x = _t(input)
-    return _shape_const(int(math.prod(x._value.shape)), _out_type(out_type, "Size"))
+    return _shape_const(int(math.prod(x.array.shape)), _out_type(out_type, "Size"))
 
 
 def rank(input: Any, name: Any = None) -> Tensor:  # noqa: A002
     """tf.rank: the number of dimensions of ``input`` as an int32 scalar."""
-    return _shape_const(_t(input)._value.ndim, np.int32)
+    return _shape_const(_t(input).array.ndim, np.int32)
 
 
 def _broadcast_to(x, shape):
@@ -278,7 +278,7 @@ def broadcast_to(input: Any, shape: Any, name: Any = None) -> Tensor:  # noqa: A
     """tf.broadcast_to: broadcast ``input`` to ``shape`` with NumPy rules (only size-1 dims grow)."""
     x = _t(input)
     target = tuple(int(d) for d in _ints(shape, "tf.broadcast_to", "Tidx", "BroadcastTo").reshape(-1))
-    src = x._value.shape
+    src = x.array.shape
     ok = len(target) >= len(src) and all(s in (1, t) for s, t in zip(src[::-1], target[::-1]))
     if not ok:
         raise _invalid("BroadcastTo", f"Incompatible shapes: {_shape_str(src)} vs. {_shape_str(target)}")
@@ -300,10 +300,10 @@ def concat(values: Any, axis: Any, name: Any = "concat") -> Tensor:
         raise _invalid("ConcatV2", "tf.concat needs at least one tensor in `values` (got an empty list)")
     ts = _list_of_tensors(values, "tf.concat", "ConcatV2")
     ax = _axis(axis, "tf.concat", "ConcatV2")
-    s0 = ts[0]._value.shape
+    s0 = ts[0].array.shape
     r = len(s0)
     for i, t in enumerate(ts[1:], 1):
-        s = t._value.shape
+        s = t.array.shape
         if len(s) != r:
             raise _invalid("ConcatV2", f"ConcatOp : Ranks of all input tensors should match: shape[0] = "
                                        f"{_shape_str(s0)} vs. shape[{i}] = {_shape_str(s)}")
@@ -312,7 +312,7 @@ def concat(values: Any, axis: Any, name: Any = "concat") -> Tensor:
                                    f"but got {ax}")
     ax = ax + r if ax < 0 else ax
     for i, t in enumerate(ts[1:], 1):
-        s = t._value.shape
+        s = t.array.shape
         for d in range(r):
             if d != ax and s[d] != s0[d]:
                 raise _invalid("ConcatV2", f"ConcatOp : Dimension {d} in both shapes must be equal: shape[0] = "
@@ -331,15 +331,15 @@ def stack(values: Any, axis: int = 0, name: Any = "stack") -> Tensor:
     if axis == 0 and not any(_is_tensor(v) for v in values):
         return convert_to_tensor(values)  # TF converts a list of Python values as one constant
     ts = _list_of_tensors(values, "tf.stack", "Pack")
-    r = ts[0]._value.ndim + 1
+    r = ts[0].array.ndim + 1
     ax = int(axis)
     if not -r <= ax < r:
         raise ValueError(f"Argument `axis` = {ax} not in range [{-r}, {r})")
-    s0 = ts[0]._value.shape
+    s0 = ts[0].array.shape
     for i, t in enumerate(ts[1:], 1):
-        if t._value.shape != s0:
+        if t.array.shape != s0:
             raise _invalid("Pack", f"Shapes of all inputs must match: values[0].shape = {_shape_str(s0)} != "
-                                   f"values[{i}].shape = {_shape_str(t._value.shape)}")
+                                   f"values[{i}].shape = {_shape_str(t.array.shape)}")
     return run(_stack, tuple(ts), "tf.stack", axis=ax + r if ax < 0 else ax)
 
 
@@ -350,17 +350,17 @@ def _unstack(x, axis):
 def unstack(value: Any, num: Any = None, axis: int = 0, name: Any = "unstack") -> list:
     """tf.unstack: a list of the slices of ``value`` along ``axis``."""
     x = _t(value)
-    r = x._value.ndim
+    r = x.array.ndim
     ax = int(axis)
     if not -r <= ax < r:
         if num is not None:  # TF checks this in its Unpack kernel when `num` is given
             raise _invalid("Unpack", f"axis = {ax} not in [{-r}, {r})")
         raise ValueError(f"Argument `axis` = {ax} not in range [{-r}, {r})")
     ax = ax + r if ax < 0 else ax
-    if num is not None and int(num) != x._value.shape[ax]:
+    if num is not None and int(num) != x.array.shape[ax]:
         raise _invalid("Unpack", f"Input shape axis {ax} must equal {int(num)}, got shape "
-                                 f"{_shape_str(x._value.shape)}")
-    if x._value.shape[ax] == 0:
+                                 f"{_shape_str(x.array.shape)}")
+    if x.array.shape[ax] == 0:
         return []
     return list(run(_unstack, (x,), "tf.unstack", axis=ax))
 
@@ -376,11 +376,11 @@ def _split(x, sizes, axis):
 def split(value: Any, num_or_size_splits: Any, axis: Any = 0, num: Any = None, name: Any = "split") -> list:
     """tf.split: a list of pieces of ``value`` along ``axis`` (an equal count, or the listed sizes)."""
     x = _t(value)
-    r = x._value.ndim
+    r = x.array.ndim
     if isinstance(num_or_size_splits, numbers.Integral) and not isinstance(num_or_size_splits, bool):
         count, sizes = int(num_or_size_splits), None
     else:
-        if _is_tensor(num_or_size_splits) and _t(num_or_size_splits)._value.ndim == 0:
+        if _is_tensor(num_or_size_splits) and _t(num_or_size_splits).array.ndim == 0:
             raise ValueError("Rank-0 tensors are not supported as the num_or_size_splits argument to split. "
                              f"Argument provided: {num_or_size_splits}")
         sizes = [int(s) for s in _ints(num_or_size_splits, "tf.split", "Tlen", "SplitV").reshape(-1)]
@@ -390,7 +390,7 @@ def split(value: Any, num_or_size_splits: Any, axis: Any = 0, num: Any = None, n
     if not -r <= ax < r:
         raise _invalid(op, f"-input rank(-{r}) <= split_dim < input rank ({r}), but got {ax}")
     ax = ax + r if ax < 0 else ax
-    dim = x._value.shape[ax]
+    dim = x.array.shape[ax]
     if sizes is None:
         if count <= 0 or dim % count:
             raise _invalid("Split", f"Number of ways to split should evenly divide the split dimension, but got "
@@ -418,7 +418,7 @@ def tile(input: Any, multiples: Any, name: Any = None) -> Tensor:  # noqa: A002
     """tf.tile: repeat ``input`` ``multiples[i]`` times along each dimension i."""
     x = _t(input)
     m = _ints(multiples, "tf.tile", "Tmultiples", "Tile").reshape(-1)
-    r = x._value.ndim
+    r = x.array.ndim
     if m.size != r:
         raise _invalid("Tile", f"Expected multiples argument to be a vector of length {r} but got length {m.size}")
     for i, v in enumerate(m):
@@ -442,7 +442,7 @@ def pad(tensor: Any, paddings: Any, mode: str = "CONSTANT", constant_values: Any
                          f"Received `mode` = {m}")
     op = "Pad" if m == "CONSTANT" else "MirrorPad"
     p = _ints(paddings, "tf.pad", "Tpaddings", op)
-    shape = x._value.shape
+    shape = x.array.shape
     r = len(shape)
     if p.ndim != 2 or p.shape[1] != 2 or p.shape[0] != r:
         raise _invalid(op, f"The first dimension of paddings must be the rank of inputs{_shape_str(p.shape)} "
@@ -460,8 +460,8 @@ def pad(tensor: Any, paddings: Any, mode: str = "CONSTANT", constant_values: Any
     if m == "CONSTANT":
         c = constant_values if _is_tensor(constant_values) else convert_to_tensor(constant_values, dtype=x.dtype)
         c = _t(c)
-        if c._value.dtype != x._value.dtype:
-            raise dtype_error("tf.pad", "PadV2", 2, x._value.dtype, c._value.dtype)
+        if c.array.dtype != x.array.dtype:
+            raise dtype_error("tf.pad", "PadV2", 2, x.array.dtype, c.array.dtype)
         return run(_pad, (x, c), "tf.pad", pads=pads, mode="constant")
     return run(_pad_mirror, (x,), "tf.pad", pads=pads, mode=m.lower())
 
@@ -481,7 +481,7 @@ def roll(input: Any, shift: Any, axis: Any, name: Any = None) -> Tensor:  # noqa
     a = _ints(axis, "tf.roll", "Taxis", "Roll").reshape(-1)
     if s.size != a.size:
         raise _invalid("Roll", f"shift and axis must have the same size, got {s.size} and {a.size}")
-    r = x._value.ndim
+    r = x.array.ndim
     for v in a:
         if not -r <= v < r:
             raise _invalid("Roll", f"axis {int(v)} is out of range")
@@ -501,11 +501,11 @@ def repeat(input: Any, repeats: Any, axis: Any = None, name: Any = None) -> Tens
     rep = _ints(repeats, "tf.repeat", "repeats", "Repeat")
     ax = None if axis is None else _axis(axis, "tf.repeat", "Repeat")
     if ax is not None:
-        r = x._value.ndim
+        r = x.array.ndim
         if not -r <= ax < r:
             raise _invalid("Repeat", f"axis {ax} is out of range for a tensor of rank {r}")
         ax = ax + r if ax < 0 else ax
-    n = x._value.size if ax is None else x._value.shape[ax]
+    n = x.array.size if ax is None else x.array.shape[ax]
     if rep.ndim == 1 and rep.size not in (1, n):
         raise ValueError(f"Dimensions {n} and {rep.size} are not compatible")
     reps = int(rep.reshape(-1)[0]) if rep.size == 1 else tuple(int(v) for v in rep)
@@ -522,7 +522,7 @@ def reverse(tensor: Any, axis: Any, name: Any = None) -> Tensor:
     a = _ints(axis, "tf.reverse", "Tidx", "ReverseV2")
     if a.ndim != 1:
         raise _invalid("ReverseV2", f"'dims' must be 1-dimension, not {a.ndim}")
-    r = x._value.ndim
+    r = x.array.ndim
     seen = set()
     for i, v in enumerate(a):
         v = int(v)
@@ -560,13 +560,13 @@ def meshgrid(*args: Any, **kwargs: Any) -> list:
     if not args:
         return []
     ts = _list_of_tensors(list(args), "tf.meshgrid", "Meshgrid")
-    ts = [run(_reshape, (t,), "tf.meshgrid", shape=(-1,)) if t._value.ndim != 1 else t for t in ts]
+    ts = [run(_reshape, (t,), "tf.meshgrid", shape=(-1,)) if t.array.ndim != 1 else t for t in ts]
     return list(run(_meshgrid, tuple(ts), "tf.meshgrid", indexing=indexing))
 
 
 # -- gather / scatter / masks -----------------------------------------------------------------
 def _check_indices(i: Tensor, fn: str, op: str, attr: str = "Tindices") -> None:
-    if i._value.dtype not in _INDEX_DTYPES:
+    if i.array.dtype not in _INDEX_DTYPES:
         raise _invalid(op, f"Value for attr '{attr}' of {i.dtype.name} is not in the list of allowed values: "
                            f"int16, int32, int64 (tfshim: {fn} needs integer indices)")
 
@@ -596,23 +596,23 @@ def gather(params: Any, indices: Any, validate_indices: Any = None, axis: Any = 
     _check_indices(i, "tf.gather", "GatherV2")
     bd = int(batch_dims)
     if bd < 0:
-        bd += i._value.ndim
+        bd += i.array.ndim
     ax = bd if axis is None else _axis(axis, "tf.gather", "GatherV2")
-    pr = p._value.ndim
+    pr = p.array.ndim
     if ax < 0:
         ax += pr
     if not 0 <= ax < pr:
         raise _invalid("GatherV2", f"Shape must be at least rank {ax + 1} but is rank {pr}")
-    if bd > ax or bd > i._value.ndim:
+    if bd > ax or bd > i.array.ndim:
         raise _invalid("GatherV2", f"batch_dims ({bd}) must be less than or equal to axis ({ax}) and to the rank "
-                                   f"of indices ({i._value.ndim}).")
+                                   f"of indices ({i.array.ndim}).")
     for d in range(bd):
-        if p._value.shape[d] != i._value.shape[d]:
-            raise _invalid("GatherV2", f"params.shape[{d}]: {p._value.shape[d]} should be equal to "
-                                       f"indices.shape[{d}]: {i._value.shape[d]}")
-    if not isinstance(i._value, _Tracer):
-        iv = np.asarray(i._value)
-        lim = p._value.shape[ax]
+        if p.array.shape[d] != i.array.shape[d]:
+            raise _invalid("GatherV2", f"params.shape[{d}]: {p.array.shape[d]} should be equal to "
+                                       f"indices.shape[{d}]: {i.array.shape[d]}")
+    if not isinstance(i.array, _Tracer):
+        iv = np.asarray(i.array)
+        lim = p.array.shape[ax]
         bad = np.flatnonzero((iv < 0) | (iv >= lim))
         if bad.size:
             k = int(bad[0])
@@ -649,20 +649,20 @@ def gather_nd(params: Any, indices: Any, batch_dims: Any = 0, name: Any = None, 
     p, i = _t(params), _t(indices)
     _check_indices(i, "tf.gather_nd", "GatherNd")
     bd = int(batch_dims)
-    if i._value.ndim < 1:
+    if i.array.ndim < 1:
         raise _invalid("GatherNd", "indices must be at least a vector")
-    k = i._value.shape[-1]
-    if k > p._value.ndim - bd:
+    k = i.array.shape[-1]
+    if k > p.array.ndim - bd:
         raise _invalid("GatherNd", f"index innermost dimension length must be <= params rank; saw: {k} vs. "
-                                   f"{p._value.ndim - bd}")
-    if not isinstance(i._value, _Tracer) and bad_indices_policy != "IGNORE":
-        iv = np.asarray(i._value)
-        bshape = p._value.shape[bd:]
+                                   f"{p.array.ndim - bd}")
+    if not isinstance(i.array, _Tracer) and bad_indices_policy != "IGNORE":
+        iv = np.asarray(i.array)
+        bshape = p.array.shape[bd:]
         pos = _nd_oob(iv.reshape((-1,) + iv.shape[bd:]) if bd else iv, bshape)
         if pos >= 0:
             row = iv.reshape(-1, k)[pos]
             raise _invalid("GatherNd", f"indices[{pos}] = [{', '.join(str(int(v)) for v in row)}] does not index "
-                                       f"into param shape {_shape_str(p._value.shape)}, node name: GatherNd")
+                                       f"into param shape {_shape_str(p.array.shape)}, node name: GatherNd")
     return run(_gather_nd, (p, i), "tf.gather_nd", batch_dims=bd)
 
 
@@ -676,26 +676,26 @@ def scatter_nd(indices: Any, updates: Any, shape: Any, bad_indices_policy: str =
     """tf.scatter_nd: a zero tensor of ``shape`` with ``updates`` added at ``indices`` (duplicates sum)."""
     i, u = _t(indices), _t(updates)
     _check_indices(i, "tf.scatter_nd", "ScatterNd")
-    if _is_tensor(shape) and _t(shape)._value.dtype != i._value.dtype:  # Tindices is shared by indices and shape
-        sd, idt = _t(shape)._value.dtype, i._value.dtype
+    if _is_tensor(shape) and _t(shape).array.dtype != i.array.dtype:  # Tindices is shared by indices and shape
+        sd, idt = _t(shape).array.dtype, i.array.dtype
         raise _invalid("ScatterNd", f"cannot compute ScatterNd as input #2(zero-based) was expected to be a {idt} "
                                     f"tensor but is a {sd} tensor")
     s = tuple(int(d) for d in _ints(shape, "tf.scatter_nd", "Tindices", "ScatterNd").reshape(-1))
-    k = i._value.shape[-1] if i._value.ndim else 0
-    if i._value.ndim < 1 or k > len(s):
+    k = i.array.shape[-1] if i.array.ndim else 0
+    if i.array.ndim < 1 or k > len(s):
         raise _invalid("ScatterNd", f"Output must have at least {k} dimensions (the innermost size of indices), "
                                     f"got shape {_shape_str(s)}")
-    lead = i._value.ndim - 1
-    want = i._value.shape[:-1] + s[k:]
-    if u._value.shape[:lead] != i._value.shape[:lead]:
-        raise _invalid("ScatterNd", f"Dimensions [0,{lead}) of indices[shape={_shape_str(i._value.shape)}] must "
-                                    f"match dimensions [0,{lead}) of updates[shape={_shape_str(u._value.shape)}]")
-    if u._value.shape != want:
+    lead = i.array.ndim - 1
+    want = i.array.shape[:-1] + s[k:]
+    if u.array.shape[:lead] != i.array.shape[:lead]:
+        raise _invalid("ScatterNd", f"Dimensions [0,{lead}) of indices[shape={_shape_str(i.array.shape)}] must "
+                                    f"match dimensions [0,{lead}) of updates[shape={_shape_str(u.array.shape)}]")
+    if u.array.shape != want:
         raise _invalid("ScatterNd", f"Dimensions [{k},{len(s)}) of input[shape={_shape_str(s)}] = "
-                                    f"{_shape_str(s[k:])} must match dimensions [{lead},{u._value.ndim}) of "
-                                    f"updates[shape={_shape_str(u._value.shape)}]")
-    if not isinstance(i._value, _Tracer) and bad_indices_policy != "IGNORE" and k:
-        iv = np.asarray(i._value)
+                                    f"{_shape_str(s[k:])} must match dimensions [{lead},{u.array.ndim}) of "
+                                    f"updates[shape={_shape_str(u.array.shape)}]")
+    if not isinstance(i.array, _Tracer) and bad_indices_policy != "IGNORE" and k:
+        iv = np.asarray(i.array)
         pos = _nd_oob(iv, s)
         if pos >= 0:
             row = iv.reshape(-1, k)[pos]
@@ -716,15 +716,15 @@ def boolean_mask(tensor: Any, mask: Any, axis: Any = None, name: Any = "boolean_
     The mask is read on the host (the output size depends on it), then one differentiable gather runs.
     """
     x, m = _t(tensor), _t(mask)
-    nm = m._value.ndim
+    nm = m.array.ndim
     if nm == 0:
         raise ValueError("mask cannot be scalar.")
     ax = 0 if axis is None else _axis(axis, "tf.boolean_mask", "BooleanMask")
-    r = x._value.ndim
+    r = x.array.ndim
     if ax < 0:
         ax += r
-    part = x._value.shape[ax:ax + nm]
-    if part != m._value.shape:
+    part = x.array.shape[ax:ax + nm]
+    if part != m.array.shape:
         raise ValueError(f"Shapes {TensorShape(part)} and {m.shape} are incompatible")
     mv = _np_of(mask, "tf.boolean_mask", "mask")
     idx = _make(np.flatnonzero(mv.reshape(-1)).astype(np.int64))
@@ -744,8 +744,8 @@ def where(condition: Any, x: Any = None, y: Any = None, name: Any = None) -> Ten
         cv = _np_of(condition, "tf.where", "condition")
         return _make(np.argwhere(cv).astype(np.int64).reshape(-1, cv.ndim))
     c = convert_to_tensor(condition, dtype=_dt.bool) if not _is_tensor(condition) else _t(condition)
-    if c._value.dtype != np.bool_:
-        raise dtype_error("tf.where", "SelectV2", 0, np.dtype(np.bool_), c._value.dtype)
+    if c.array.dtype != np.bool_:
+        raise dtype_error("tf.where", "SelectV2", 0, np.dtype(np.bool_), c.array.dtype)
     if _is_tensor(x):
         xt = _t(x)
         yt = _t(y) if _is_tensor(y) else convert_to_tensor(y, dtype=xt.dtype)
@@ -755,13 +755,13 @@ def where(condition: Any, x: Any = None, y: Any = None, name: Any = None) -> Ten
     else:
         xt = convert_to_tensor(x)
         yt = convert_to_tensor(y, dtype=xt.dtype)
-    if xt._value.dtype != yt._value.dtype:
-        raise dtype_error("tf.where", "SelectV2", 2, xt._value.dtype, yt._value.dtype)
+    if xt.array.dtype != yt.array.dtype:
+        raise dtype_error("tf.where", "SelectV2", 2, xt.array.dtype, yt.array.dtype)
     try:
-        np.broadcast_shapes(c._value.shape, xt._value.shape, yt._value.shape)
+        np.broadcast_shapes(c.array.shape, xt.array.shape, yt.array.shape)
     except ValueError:
-        raise _invalid("SelectV2", f"condition {_shape_str(c._value.shape)}, then {_shape_str(xt._value.shape)}, "
-                                   f"and else {_shape_str(yt._value.shape)} must be broadcastable") from None
+        raise _invalid("SelectV2", f"condition {_shape_str(c.array.shape)}, then {_shape_str(xt.array.shape)}, "
+                                   f"and else {_shape_str(yt.array.shape)} must be broadcastable") from None
     return run(_where3, (c, xt, yt), "tf.where")
 
 
@@ -775,7 +775,7 @@ def one_hot(indices: Any, depth: Any, on_value: Any = None, off_value: Any = Non
             dtype: Any = None, name: Any = None) -> Tensor:
     """tf.one_hot: ``on_value`` where the index matches, ``off_value`` elsewhere (a new axis of size depth)."""
     i = _t(indices)
-    if i._value.dtype not in (np.dtype(np.uint8), np.dtype(np.int8), np.dtype(np.int32), np.dtype(np.int64)):
+    if i.array.dtype not in (np.dtype(np.uint8), np.dtype(np.int8), np.dtype(np.int32), np.dtype(np.int64)):
         raise _invalid("OneHot", f"Value for attr 'TI' of {i.dtype.name} is not in the list of allowed values: "
                                  "uint8, int8, int32, int64")
     on = None if on_value is None else _t(on_value)
@@ -792,7 +792,7 @@ def one_hot(indices: Any, depth: Any, on_value: Any = None, off_value: Any = Non
     d = _axis(depth, "tf.one_hot", "OneHot")
     if d < 0:
         raise _invalid("OneHot", f"depth must be non-negative, got: {d}")
-    r = i._value.ndim
+    r = i.array.ndim
     ax = -1 if axis is None else int(axis)
     if not (ax == -1 or 0 <= ax <= r):
         raise _invalid("OneHot", f"Expected axis to be -1 or between [0, {r + 1}).  But received: {ax}")
@@ -855,14 +855,14 @@ def zeros_like(input: Any, dtype: Any = None, name: Any = None, layout: Any = No
     """tf.zeros_like: zeros with the shape (and dtype, unless given) of ``input``; not differentiable."""
     x = _t(input)
     dt = x.dtype if dtype is None else _static_dtype(dtype, "tf.zeros_like")
-    return _create(_full, "tf.zeros_like", shape=x._value.shape, dtype=dt._np, value=0)
+    return _create(_full, "tf.zeros_like", shape=x.array.shape, dtype=dt._np, value=0)
 
 
 def ones_like(input: Any, dtype: Any = None, name: Any = None, layout: Any = None) -> Tensor:  # noqa: A002
     """tf.ones_like: ones with the shape (and dtype, unless given) of ``input``; not differentiable."""
     x = _t(input)
     dt = x.dtype if dtype is None else _static_dtype(dtype, "tf.ones_like")
-    return _create(_full, "tf.ones_like", shape=x._value.shape, dtype=dt._np, value=1)
+    return _create(_full, "tf.ones_like", shape=x.array.shape, dtype=dt._np, value=1)
 
 
 def _fill(v, shape):
@@ -873,8 +873,8 @@ def fill(dims: Any, value: Any, name: Any = None, layout: Any = None) -> Tensor:
     """tf.fill: a tensor of shape ``dims`` filled with the scalar ``value`` (differentiable in value)."""
     s = _creation_shape(dims, "tf.fill")
     v = _t(value)
-    if v._value.size != 1:
-        raise _invalid("Fill", f"value must be a scalar, got shape {_shape_str(v._value.shape)}")
+    if v.array.size != 1:
+        raise _invalid("Fill", f"value must be a scalar, got shape {_shape_str(v.array.shape)}")
     return run(_fill, (v,), "tf.fill", shape=s)
 
 
@@ -913,23 +913,23 @@ def linspace(start: Any, stop: Any, num: Any, name: Any = None, axis: Any = 0) -
     """
     a = _t(start)
     b = _t(stop) if _is_tensor(stop) else convert_to_tensor(stop, dtype=a.dtype)
-    if a._value.dtype != b._value.dtype:
-        raise dtype_error("tf.linspace", "LinSpace", 1, a._value.dtype, b._value.dtype)
-    if a._value.dtype.kind in "iub":
+    if a.array.dtype != b.array.dtype:
+        raise dtype_error("tf.linspace", "LinSpace", 1, a.array.dtype, b.array.dtype)
+    if a.array.dtype.kind in "iub":
         from .math import cast
 
         a, b = cast(a, _dt.float64), cast(b, _dt.float64)
     n = _axis(num, "tf.linspace", "LinSpace")
     if n < 0:
         raise _invalid("LinSpace", f"Requires num >= 0: {n}")
-    r = len(np.broadcast_shapes(a._value.shape, b._value.shape))
+    r = len(np.broadcast_shapes(a.array.shape, b.array.shape))
     ax = _axis(axis, "tf.linspace", "LinSpace")
     if not -r - 1 <= ax <= r:
         raise _invalid("ExpandDims", f"Tried to expand dim index {ax} for tensor with {r} dimensions.")
     ax = ax + r + 1 if ax < 0 else ax
     if n == 0:
-        bshape = np.broadcast_shapes(a._value.shape, b._value.shape)
-        return _create(_full, "tf.linspace", shape=bshape[:ax] + (0,) + bshape[ax:], dtype=a._value.dtype, value=0)
+        bshape = np.broadcast_shapes(a.array.shape, b.array.shape)
+        return _create(_full, "tf.linspace", shape=bshape[:ax] + (0,) + bshape[ax:], dtype=a.array.dtype, value=0)
     return run(_linspace, (a, b), "tf.linspace", num=n, axis=ax)
 
 
@@ -944,8 +944,8 @@ def _clip(x, lo, hi):
 def _like_tensor(v: Any, t: Tensor, fn: str, op: str, pos: int) -> Tensor:
     if _is_tensor(v):
         vt = _t(v)
-        if vt._value.dtype != t._value.dtype:
-            raise dtype_error(fn, op, pos, t._value.dtype, vt._value.dtype)
+        if vt.array.dtype != t.array.dtype:
+            raise dtype_error(fn, op, pos, t.array.dtype, vt.array.dtype)
         return vt
     return convert_to_tensor(v, dtype=t.dtype)
 
@@ -955,12 +955,12 @@ def clip_by_value(t: Any, clip_value_min: Any, clip_value_max: Any, name: Any = 
     x = _t(t)
     hi = _like_tensor(clip_value_max, x, "tf.clip_by_value", "Minimum", 1)
     lo = _like_tensor(clip_value_min, x, "tf.clip_by_value", "Maximum", 1)
-    xs = x._value.shape
+    xs = x.array.shape
     for v, op in ((hi, "Minimum"), (lo, "Maximum")):
         try:
-            out = np.broadcast_shapes(xs, v._value.shape)
+            out = np.broadcast_shapes(xs, v.array.shape)
         except ValueError:
-            raise _invalid(op, f"Incompatible shapes: {_shape_str(xs)} vs. {_shape_str(v._value.shape)}") from None
+            raise _invalid(op, f"Incompatible shapes: {_shape_str(xs)} vs. {_shape_str(v.array.shape)}") from None
         if out != xs:
             raise ValueError(f"Shapes {x.shape} and {TensorShape(out)} are incompatible")
     return run(_clip, (x, lo, hi), "tf.clip_by_value")
@@ -977,11 +977,11 @@ def _clip_by_norm(x, c, axes):
 def clip_by_norm(t: Any, clip_norm: Any, axes: Any = None, name: Any = None) -> Tensor:
     """tf.clip_by_norm: rescale ``t`` so its L2 norm (over ``axes``) is at most ``clip_norm``."""
     x = _t(t)
-    if x._value.dtype.kind not in "f" and x.dtype != _dt.bfloat16:
+    if x.array.dtype.kind not in "f" and x.dtype != _dt.bfloat16:
         raise _invalid("Sqrt", f"Value for attr 'T' of {x.dtype.name} is not in the list of allowed values: "
                                "bfloat16, half, float, double (tfshim: tf.clip_by_norm needs a float tensor)")
     c = _like_tensor(clip_norm, x, "tf.clip_by_norm", "Mul", 1)
-    r = x._value.ndim
+    r = x.array.ndim
     ax = None if axes is None else tuple(sorted({int(a) % r if r else 0 for a in
                                                  _ints(axes, "tf.clip_by_norm", "axes", "Sum").reshape(-1)}))
     return run(_clip_by_norm, (x, c), "tf.clip_by_norm", axes=ax)
@@ -1010,10 +1010,10 @@ def clip_by_global_norm(t_list: Any, clip_norm: Any, use_norm: Any = None, name:
     present = [(k, _t(v)) for k, v in enumerate(t_list) if v is not None]
     ts = [t for _, t in present]
     if ts:
-        dt0 = ts[0]._value.dtype
+        dt0 = ts[0].array.dtype
         for j, t in enumerate(ts[1:], 1):
-            if t._value.dtype != dt0:
-                raise dtype_error("tf.clip_by_global_norm", "Pack", j, dt0, t._value.dtype)
+            if t.array.dtype != dt0:
+                raise dtype_error("tf.clip_by_global_norm", "Pack", j, dt0, t.array.dtype)
     ndt = _dt.float32 if not ts else ts[0].dtype
     if use_norm is not None:
         un = _t(use_norm) if _is_tensor(use_norm) else convert_to_tensor(use_norm, dtype=ndt)
@@ -1041,10 +1041,10 @@ def _sort_args(values: Any, axis: Any, direction: Any, fn: str) -> tuple:
         raise ValueError(f"Argument `direction` should be one of ASCENDING, DESCENDING. Received: "
                          f"direction={direction}")
     x = _t(values)
-    if x._value.dtype.kind in "bc":
+    if x.array.dtype.kind in "bc":
         raise _invalid("TopKV2", f"Value for attr 'T' of {x.dtype.name} is not in the list of allowed values: "
                                  f"real number types (tfshim: {fn} sorts real numbers only)")
-    r = x._value.ndim
+    r = x.array.ndim
     ax = int(axis)
     if not -r <= ax < r:
         raise _invalid("StridedSlice", f"slice index {ax} of dimension 0 out of bounds.")
@@ -1073,7 +1073,7 @@ def unique(x: Any, out_idx: Any = _dt.int32, name: Any = None) -> Unique:
     Computed on the host (the output size depends on the values); not differentiable, as in TF.
     """
     t = _t(x)
-    if t._value.ndim != 1:
+    if t.array.ndim != 1:
         raise _invalid("Unique", "unique expects a 1D vector.")
     odt = _out_type(out_idx, "Unique")
     v = _host(t, "tf.unique", "x")
@@ -1113,9 +1113,9 @@ def _index_value(v: Any) -> Any:
         raise TypeError(_INDEX_ERR.format(v))
     if _is_tensor(v):
         t = _t(v)
-        if isinstance(t._value, _Tracer):
+        if isinstance(t.array, _Tracer):
             return t
-        return int(np.asarray(t._value).reshape(()))
+        return int(np.asarray(t.array).reshape(()))
     return int(np.asarray(v).reshape(()))
 
 
@@ -1195,7 +1195,7 @@ def getitem(self: Any, key: Any) -> Tensor:
                                  and (_is_tensor(key) or isinstance(key, np.ndarray))):
         return boolean_mask(x, key)
     if type(key) is int:  # fast path: x[i]
-        n = x._value.shape[0] if x._value.ndim else None
+        n = x.array.shape[0] if x.array.ndim else None
         if n is None:
             raise _invalid("StridedSlice", "Attempting to slice scalar input.")
         if not -n <= key < n:
@@ -1204,7 +1204,7 @@ def getitem(self: Any, key: Any) -> Tensor:
     if isinstance(key, list) and any(isinstance(k, bool) for k in key):
         raise _invalid("StridedSlice", "Value for attr 'Index' of bool is not in the list of allowed values: "
                                        "int16, int32, int64")
-    spec, dyn = _parse_key(key, x._value.shape)
+    spec, dyn = _parse_key(key, x.array.shape)
     return run(_slice_impl, (x, *dyn), "tf.__getitem__", spec=spec)
 
 

@@ -18,17 +18,17 @@ import jax
 import ml_dtypes
 import numpy as np
 
-from .. import dtypes as _dt
-from .. import errors
-from ..convert import convert_to_tensor
-from ..dispatch import run
-from ..tensor import Tensor, wrap
-from ..tensor_shape import TensorShape
+from ..core import dtypes as _dt
+from ..core import errors
+from ..core.convert import convert_to_tensor
+from ..core.dispatch import run
+from ..core.tensor import Tensor, wrap
+from ..core.tensor_shape import TensorShape
 from .table import register
 
 
 def _concrete(*ts: Tensor) -> bool:
-    return not any(isinstance(t._value, jax.core.Tracer) for t in ts)
+    return not any(isinstance(t.array, jax.core.Tracer) for t in ts)
 
 
 def _prefix(message: Any) -> str:
@@ -49,7 +49,7 @@ def _binary_assert(sym: str, compare: Callable, x: Any, y: Any, message: Any, su
     cond = compare(x, y)  # raises TF's dtype / broadcast errors like TF's Equal, Less, ...
     if not _concrete(cond):
         return None
-    ok = np.asarray(cond._value)
+    ok = np.asarray(cond.array)
     if ok.all():
         return None
     n = 3 if summarize is None else int(summarize)
@@ -481,7 +481,7 @@ def print_(*inputs: Any, **kwargs: Any) -> None:
             items = jax.tree_util.tree_unflatten(tree, leaves)
             write(sep.join(_format_value(v, summarize, True) for v in items) + end)
 
-        jax.debug.callback(on_host, *[flat[i]._value for i in symbolic], ordered=True)
+        jax.debug.callback(on_host, *[flat[i].array for i in symbolic], ordered=True)
         return
     write(sep.join(_format_value(v, summarize, True) for v in inputs) + end)
 

@@ -11,12 +11,11 @@ from typing import Any, Callable
 import jax
 import numpy as np
 
-from .. import dtypes as _dt
-from .. import errors, state
-from ..convert import convert_to_tensor, scalar_like
-from ..dispatch import JAX_ERRORS, primitive, translate
-from ..tape import record
-from ..tensor import Tensor, wrap
+from ..core import dtypes as _dt
+from ..core import errors
+from ..core.convert import convert_to_tensor, scalar_like
+from ..core.dispatch import execute, primitive
+from ..core.tensor import Tensor
 
 _PY_NUMBERS = (int, float, bool, complex)
 
@@ -40,11 +39,11 @@ def _like(v: Any, t: Tensor) -> Tensor:
         return v
     if type(v) in _PY_NUMBERS:
         try:
-            return scalar_like(v, _dt._BY_NP[t._value.dtype])
+            return scalar_like(v, _dt._BY_NP[t.array.dtype])
         except (TypeError, ValueError, OverflowError):
             return convert_to_tensor(v)
     if isinstance(v, (list, tuple)):
-        return convert_to_tensor(v, dtype_hint=_dt._BY_NP[t._value.dtype])
+        return convert_to_tensor(v, dtype_hint=_dt._BY_NP[t.array.dtype])
     return convert_to_tensor(v)
 
 
@@ -100,12 +99,12 @@ def binary(op_name: str, tf_op: str, impl: Callable, allowed: frozenset = NUMERI
             x0, y0 = x, y
             converted_x = not isinstance(x, Tensor) and isinstance(y, Tensor)
             x, y = coerce2(x, y)
-            if strict_scalars and x._value.dtype != y._value.dtype:
+            if strict_scalars and x.array.dtype != y.array.dtype:
                 for v, other in ((x0, y), (y0, x)):
                     if type(v) in _PY_NUMBERS:
                         raise TypeError(f"{op_name}: Cannot convert {v!r} to EagerTensor of dtype "
-                                        f"{_dt._BY_NP[other._value.dtype].name}")
-        xv, yv = x._value, y._value
+                                        f"{_dt._BY_NP[other.array.dtype].name}")
+        xv, yv = x.array, y.array
         dt = xv.dtype
         if logical and converted_x and dt == np.bool_ and yv.dtype != np.bool_:
             raise ValueError(f"{op_name}: Tensor conversion requested dtype bool for Tensor with dtype "
@@ -122,14 +121,7 @@ def binary(op_name: str, tf_op: str, impl: Callable, allowed: frozenset = NUMERI
             raise dtype_error(op_name, tf_op, 1, dt, yv.dtype)
         if dt not in allowed:
             raise unsupported(op_name, tf_op, dt, allowed)
-        try:
-            out = prim(xv, yv)
-        except JAX_ERRORS as e:
-            raise translate(e, op_name, (x, y)) from None
-        r = wrap(out)
-        if state.recording_tapes or state.accumulators:
-            record(prim, (x, y), r)
-        return r
+        return execute(prim, (x, y), op_name)
 
     fn.__name__ = op_name.rpartition(".")[2]
     fn.__qualname__ = fn.__name__
@@ -144,20 +136,13 @@ def unary(op_name: str, tf_op: str, impl: Callable, allowed: frozenset = NUMERIC
     def fn(x: Any, name: Any = None) -> Tensor:
         if type(x) is not Tensor:
             x = convert_to_tensor(x)
-        xv = x._value
+        xv = x.array
         if xv.dtype not in allowed:
             if tf_op == "Conj":  # TF's Python wrapper rejects non-numeric inputs before the kernel
                 raise TypeError(
                     f"{op_name}: Expected numeric or variant tensor, got dtype tf.{_dt._BY_NP[xv.dtype].name}.")
             raise unsupported(op_name, tf_op, xv.dtype, allowed)
-        try:
-            out = prim(xv)
-        except JAX_ERRORS as e:
-            raise translate(e, op_name, (x,)) from None
-        r = wrap(out)
-        if state.recording_tapes or state.accumulators:
-            record(prim, (x,), r)
-        return r
+        return execute(prim, (x,), op_name)
 
     fn.__name__ = op_name.rpartition(".")[2]
     fn.__qualname__ = fn.__name__

@@ -15,12 +15,11 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .. import dtypes as _dt
-from .. import errors, state
-from ..convert import convert_to_tensor
-from ..dispatch import invalid, primitive, run
-from ..tape import record
-from ..tensor import Tensor, wrap
+from ..core import dtypes as _dt
+from ..core import errors
+from ..core.convert import convert_to_tensor
+from ..core.dispatch import FallBack, execute, invalid, primitive, run
+from ..core.tensor import Tensor
 from .elementwise import COMPLEX, FLOAT, INT, UINT, coerce2, dtype_error, unsupported
 from .reduction import norm_axes, static_int_list
 from .table import register
@@ -33,7 +32,7 @@ _TRACE_T = FLOAT | COMPLEX | INT
 
 
 def _check_dtype(x: Tensor, allowed: frozenset, op_name: str, tf_op: str) -> None:
-    dt = x._value.dtype
+    dt = x.array.dtype
     if dt in allowed:
         return
     if dt in UINT and tf_op in ("MatMul", "Einsum"):
@@ -45,8 +44,8 @@ def _check_dtype(x: Tensor, allowed: frozenset, op_name: str, tf_op: str) -> Non
 
 def _same_dtype(ts: list, op_name: str, tf_op: str) -> None:
     for i, t in enumerate(ts[1:], 1):
-        if t._value.dtype != ts[0]._value.dtype:
-            raise dtype_error(op_name, tf_op, i, ts[0]._value.dtype, t._value.dtype)
+        if t.array.dtype != ts[0].array.dtype:
+            raise dtype_error(op_name, tf_op, i, ts[0].array.dtype, t.array.dtype)
 
 
 def _pair(a: Any, b: Any) -> tuple:
@@ -98,14 +97,14 @@ def _matmul_shapes(sa: tuple, sb: tuple, ta: bool, tb: bool, op_name: str) -> No
 
 def _plain_matmul(a, b):
     # Static checks (trace time only, so valid calls cost nothing): operands of rank >= 2 and one
-    # allowed dtype, matching inner dims, broadcastable batch dims; anything else raises TypeError.
+    # allowed dtype, matching inner dims, broadcastable batch dims; anything else raises FallBack.
     if (a.ndim < 2 or b.ndim < 2 or a.dtype != b.dtype or a.dtype not in _MATMUL_T
             or a.shape[-1] != b.shape[-2]):
-        raise TypeError("not a valid plain matmul")
+        raise FallBack("not a valid plain matmul")
     try:
         np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
     except ValueError:
-        raise TypeError("batch dims do not broadcast") from None
+        raise FallBack("batch dims do not broadcast") from None
     return _matmul(a, b, False, False, False, False, None)
 
 
@@ -120,16 +119,12 @@ def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False,
     if (type(a) is Tensor and type(b) is Tensor and not (transpose_a or transpose_b or adjoint_a or adjoint_b)
             and output_type is None):
         # Fast path for the common case (plain 2-D operands of one dtype): one jitted call whose checks
-        # run at trace time only. Anything else raises TypeError there; the checked path below then
+        # run at trace time only. Anything else raises FallBack there; the checked path below then
         # handles it (or reports TF's error).
         try:
-            r = wrap(_PLAIN_MATMUL(a._value, b._value))
-        except TypeError:
-            r = None
-        if r is not None:
-            if state.recording_tapes or state.accumulators:
-                record(_PLAIN_MATMUL, (a, b), r)
-            return r
+            return execute(_PLAIN_MATMUL, (a, b), op_name)
+        except FallBack:
+            pass
     if transpose_a and adjoint_a:
         raise ValueError(f"{op_name}: Only one of `transpose_a` and `adjoint_a` can be True. Received "
                          f"`transpose_a`={transpose_a}, `adjoint_a`={adjoint_a}.")
@@ -140,7 +135,7 @@ def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False,
     out = None
     if output_type is not None:
         out = _dt.as_dtype(output_type)._np.str
-        if a._value.dtype == b._value.dtype and a._value.dtype in (np.int8, np.uint8):
+        if a.array.dtype == b.array.dtype and a.array.dtype in (np.int8, np.uint8):
             pass  # TF allows 8-bit inputs with a wider output_type
         else:
             _check_dtype(a, _MATMUL_T, op_name, "MatMul")
@@ -148,7 +143,7 @@ def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False,
         _check_dtype(a, _MATMUL_T, op_name, "MatMul")
     _same_dtype([a, b], op_name, "MatMul")
     ta, tb = bool(transpose_a or adjoint_a), bool(transpose_b or adjoint_b)
-    _matmul_shapes(a._value.shape, b._value.shape, ta, tb, op_name)
+    _matmul_shapes(a.array.shape, b.array.shape, ta, tb, op_name)
     return run(_matmul, (a, b), op_name, ta=ta, tb=tb, ca=bool(adjoint_a), cb=bool(adjoint_b), out=out)
 
 
@@ -166,9 +161,9 @@ def matvec(a: Any, b: Any, transpose_a: bool = False, adjoint_a: bool = False, a
     _check_dtype(a, _MATMUL_T, op_name, "MatMul")
     _same_dtype([a, b], op_name, "MatMul")
     ta = bool(transpose_a or adjoint_a)
-    if b._value.ndim < 1:
-        raise invalid(op_name, f"b must be at least a vector, got shape {list(b._value.shape)}.")
-    _matmul_shapes(a._value.shape, b._value.shape + (1,), ta, False, op_name)
+    if b.array.ndim < 1:
+        raise invalid(op_name, f"b must be at least a vector, got shape {list(b.array.shape)}.")
+    _matmul_shapes(a.array.shape, b.array.shape + (1,), ta, False, op_name)
     return run(_matvec, (a, b), op_name, ta=ta, ca=bool(adjoint_a))
 
 
@@ -182,7 +177,7 @@ def tensordot(a: Any, b: Any, axes: Any, name: Any = None) -> Tensor:
     a, b = _pair(a, b)
     _check_dtype(a, _MATMUL_T, op_name, "MatMul")
     _same_dtype([a, b], op_name, "MatMul")
-    ra, rb = a._value.ndim, b._value.ndim
+    ra, rb = a.array.ndim, b.array.ndim
     if isinstance(axes, (int, np.integer)) or (isinstance(axes, (Tensor, np.ndarray)) and np.ndim(axes) == 0):
         n = static_int_list(axes, op_name, "axes")[0]
         if n < 0:
@@ -206,7 +201,7 @@ def tensordot(a: Any, b: Any, axes: Any, name: Any = None) -> Tensor:
                 if not -r <= v < r:
                     raise invalid(op_name, f"axis {v} is out of range for a tensor of rank {r}.")
         ax_a, ax_b = [v % ra for v in ax_a], [v % rb for v in ax_b]
-    sa, sb = a._value.shape, b._value.shape
+    sa, sb = a.array.shape, b.array.shape
     for i, j in zip(ax_a, ax_b):
         if sa[i] != sb[j]:
             raise invalid(op_name, f"Matrix size-incompatible: contracting axis {i} of a (shape {list(sa)}) with "
@@ -242,7 +237,7 @@ def einsum(equation: str, *inputs: Any, **kwargs: Any) -> Tensor:
         _same_dtype(ts, op_name, "Einsum")
     for s, t in zip(subs, ts):
         if "..." in s and not arrow:
-            if t._value.ndim > len(s) - 3:
+            if t.array.ndim > len(s) - 3:
                 raise invalid(op_name, "Output contains broadcasting dimension(s) but no ellipsis (...) was found "
                                        "in the output subscripts; write the output with '->...'.")
     if not arrow:
@@ -326,10 +321,10 @@ def norm(tensor: Any, ord: Any = "euclidean", axis: Any = None, keepdims: Any = 
                                     and ord > 0)
         if not ok:
             raise ValueError(f"{op_name}: 'ord' must be a supported vector norm, got {ord}.")
-    if x._value.dtype not in FLOAT | COMPLEX:
-        raise unsupported(op_name, "Sqrt", x._value.dtype, FLOAT | COMPLEX)
+    if x.array.dtype not in FLOAT | COMPLEX:
+        raise unsupported(op_name, "Sqrt", x.array.dtype, FLOAT | COMPLEX)
     if axes is not None:
-        rank = x._value.ndim
+        rank = x.array.ndim
         for a in axes:
             if not -rank <= a < rank:
                 raise invalid(op_name, f"Invalid reduction dimension ({a} for input with {rank} dimension(s)).")
@@ -343,7 +338,7 @@ def norm(tensor: Any, ord: Any = "euclidean", axis: Any = None, keepdims: Any = 
     if is_matrix:
         return run(_matrix_norm, (x,), op_name, axis=axes, ord=o, keepdims=bool(keepdims))
     if axes is None and keepdims:
-        axes = tuple(range(x._value.ndim))
+        axes = tuple(range(x.array.ndim))
     return run(_vector_norm, (x,), op_name, axis=axes, ord=o, keepdims=bool(keepdims))
 
 
@@ -362,7 +357,7 @@ def l2_normalize(x: Any, axis: Any = None, epsilon: float = 1e-12, name: Any = N
     t = convert_to_tensor(x)
     if axis is None and dim is not None:
         axis = dim
-    if t._value.dtype not in FLOAT | COMPLEX:
+    if t.array.dtype not in FLOAT | COMPLEX:
         raise TypeError(f"{op_name}: Cannot convert {epsilon} to EagerTensor of dtype {t.dtype.name} "
                         f"(l2_normalize needs a float or complex input; cast it first).")
     axes = norm_axes(t, axis, op_name)
@@ -375,7 +370,7 @@ def l2_normalize(x: Any, axis: Any = None, epsilon: float = 1e-12, name: Any = N
 
 def _square(x: Tensor, op_name: str, tf_op: str, allowed: frozenset = _LINALG_T) -> None:
     _check_dtype(x, allowed, op_name, tf_op)
-    s = x._value.shape
+    s = x.array.shape
     if len(s) < 2:
         raise invalid(op_name, f"Input tensor 0 must have rank >= 2, got {len(s)} [Op:{tf_op}].")
     if s[-1] != s[-2]:
@@ -383,7 +378,7 @@ def _square(x: Tensor, op_name: str, tf_op: str, allowed: frozenset = _LINALG_T)
 
 
 def _eager_value(t: Tensor) -> np.ndarray | None:
-    v = t._value
+    v = t.array
     return None if isinstance(v, jax.core.Tracer) else np.asarray(v)
 
 
@@ -448,7 +443,7 @@ def solve(matrix: Any, rhs: Any, adjoint: bool = False, name: Any = None) -> Ten
     a, b = _pair(matrix, rhs)
     _square(a, op_name, "MatrixSolve")
     _same_dtype([a, b], op_name, "MatrixSolve")
-    sa, sb = a._value.shape, b._value.shape
+    sa, sb = a.array.shape, b.array.shape
     if len(sa) != len(sb):
         raise invalid(op_name, f"All input tensors must have the same rank (matrix {list(sa)}, rhs {list(sb)}); "
                                "give rhs a trailing axis of size K.")
@@ -498,10 +493,10 @@ def diag(diagonal: Any, name: Any = "diag", k: Any = 0, num_rows: Any = -1, num_
     not supported), sized ``num_rows`` x ``num_cols`` (default: the smallest square)."""
     op_name = "tf.linalg.diag"
     d = convert_to_tensor(diagonal)
-    if d._value.ndim < 1:
-        raise invalid(op_name, f"diagonal must be at least 1-dim, received shape: {list(d._value.shape)}.")
+    if d.array.ndim < 1:
+        raise invalid(op_name, f"diagonal must be at least 1-dim, received shape: {list(d.array.shape)}.")
     kk = _scalar_k(k, op_name)
-    n = d._value.shape[-1]
+    n = d.array.shape[-1]
     rows, cols = int(num_rows), int(num_cols)
     min_rows, min_cols = n + max(-kk, 0), n + max(kk, 0)
     if rows == -1 and cols == -1:
@@ -526,7 +521,7 @@ def diag_part(input: Any, name: Any = "diag_part", k: Any = 0, padding_value: An
     """tf.linalg.diag_part: diagonal ``k`` of each (batch) matrix (a single diagonal; k pairs are not supported)."""
     op_name = "tf.linalg.diag_part"
     x = convert_to_tensor(input)
-    s = x._value.shape
+    s = x.array.shape
     if len(s) < 2:
         raise invalid(op_name, f"input must be at least 2-dim, received shape: {list(s)}.")
     kk = _scalar_k(k, op_name)
@@ -542,8 +537,8 @@ def _trace(x):
 def trace(x: Any, name: Any = None) -> Tensor:
     """tf.linalg.trace: sum of the main diagonal of each (batch) matrix (integers keep their dtype)."""
     t = convert_to_tensor(x)
-    if t._value.ndim < 2:
-        raise invalid("tf.linalg.trace", f"input must be at least 2-dim, received shape: {list(t._value.shape)}.")
+    if t.array.ndim < 2:
+        raise invalid("tf.linalg.trace", f"input must be at least 2-dim, received shape: {list(t.array.shape)}.")
     _check_dtype(t, _TRACE_T, "tf.linalg.trace", "Trace")
     return run(_trace, (t,), "tf.linalg.trace")
 
@@ -555,9 +550,9 @@ def _transpose(x, conjugate):
 def matrix_transpose(a: Any, name: Any = "matrix_transpose", conjugate: bool = False) -> Tensor:
     """tf.linalg.matrix_transpose: swap the last two axes (``conjugate=True`` also conjugates)."""
     x = convert_to_tensor(a)
-    if x._value.ndim < 2:
+    if x.array.ndim < 2:
         raise ValueError(f"tf.linalg.matrix_transpose: Argument `a` should be a (batch) matrix with rank >= 2. "
-                         f"Received shape: {tuple(x._value.shape)}.")
+                         f"Received shape: {tuple(x.array.shape)}.")
     return run(_transpose, (x,), "tf.linalg.matrix_transpose", conjugate=bool(conjugate and x.dtype.is_complex))
 
 
@@ -577,7 +572,7 @@ def band_part(input: Any, num_lower: Any, num_upper: Any, name: Any = None) -> T
     """tf.linalg.band_part: keep ``num_lower`` sub- and ``num_upper`` super-diagonals (negative = all)."""
     op_name = "tf.linalg.band_part"
     x = convert_to_tensor(input)
-    s = x._value.shape
+    s = x.array.shape
     if len(s) < 2:
         raise invalid(op_name, f"input must be at least 2-dim, received shape: {list(s)}.")
     lo = static_int_list(num_lower, op_name, "num_lower")[0]

@@ -8,10 +8,11 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .. import dtypes as _dt
-from ..convert import convert_to_tensor
-from ..dispatch import run
-from ..tensor import Tensor
+from ..core import dtypes as _dt
+from ..core.casting import cast_impl as _cast_impl
+from ..core.convert import convert_to_tensor
+from ..core.dispatch import run
+from ..core.tensor import Tensor
 from .elementwise import ALL, BOOL, COMPLEX, FLOAT, INT, NUMERIC, REAL, SINT, binary, unary
 from .table import register
 
@@ -217,6 +218,7 @@ add, subtract, multiply, truediv = _ns["add"], _ns["subtract"], _ns["multiply"],
 negative, logical_not, equal, not_equal = _ns["negative"], _ns["logical_not"], _ns["equal"], _ns["not_equal"]
 logical_and, logical_or, logical_xor = _ns["logical_and"], _ns["logical_or"], _ns["math.logical_xor"]
 less, square, sqrt = _ns["less"], _ns["square"], _ns["sqrt"]
+divide_no_nan = _ns["math.divide_no_nan"]
 
 _reciprocal_op = unary("tf.math.reciprocal", "Reciprocal", jnp.reciprocal, FC)
 
@@ -225,8 +227,8 @@ def reciprocal(x: Any, name: Any = None) -> Tensor:
     """tf.math.reciprocal(x): 1/x. Signed ints raise NotFoundError as TF's CPU kernels do (XLA-only there)."""
     if type(x) is not Tensor:
         x = convert_to_tensor(x)
-    if x._value.dtype in SINT:
-        from .. import errors
+    if x.array.dtype in SINT:
+        from ..core import errors
 
         raise errors.NotFoundError(
             None, None,
@@ -245,39 +247,13 @@ bool_xor = binary("tf.math.logical_xor", "LogicalXor", _xor, BOOL | INT)
 invert_op = unary("tf.math.invert", "Invert", _invert, BOOL | INT)
 
 
-def _float_to_int(x, dt):
-    """float → int as TF's CPU kernels do (x86 truncation): NaN/out of range → the int's minimum value.
-
-    int8/int16/uint8/uint16 go through int32 and wrap; uint32/uint64 go through int64 and wrap
-    (TF's own results there are platform-defined for out-of-range values).
-    """
-    wide = np.dtype(np.int64) if dt.itemsize == 8 or dt == np.uint32 else np.dtype(np.int32)
-    info = np.iinfo(wide)
-    t = jnp.trunc(x)
-    # float(info.max) rounds up to 2**31 / 2**63, so ">=" marks every out-of-range value
-    bad = jnp.isnan(t) | (t < float(info.min)) | (t >= float(info.max))
-    v = jnp.where(bad, info.min, jnp.where(bad, 0, t).astype(wide))
-    return v if dt == wide else v.astype(dt)
-
-
-def _cast_impl(x, dtype):
-    dt = np.dtype(dtype)
-    if x.dtype.kind == "c" and dt.kind != "c":
-        x = jnp.real(x)
-    if dt == np.bool_:
-        return x != 0
-    if x.dtype.kind == "f" and dt.kind in "iu":
-        return _float_to_int(x.astype(jnp.float64) if x.dtype.itemsize < 4 else x, dt)
-    return x.astype(dt)
-
-
 def cast(x: Any, dtype: Any, name: Any = None) -> Tensor:
     """tf.cast: convert to ``dtype`` (float→int truncates toward zero; complex→real keeps the real part)."""
     dt = _dt.as_dtype(dtype)
     if dt._np is None:
         raise _dt_string_error("tf.cast")
     x = convert_to_tensor(x)
-    if x._value.dtype == dt._np:
+    if x.array.dtype == dt._np:
         return x
     return run(_cast_impl, (x,), "tf.cast", dtype=dt._np.str)
 
@@ -318,7 +294,7 @@ def _clip_static(x, lo, hi):
 
 
 def _dt_string_error(fn: str):
-    from .. import errors
+    from ..core import errors
 
     return errors.UnimplementedError(None, None, f"{fn}: tfshim does not support string tensors.")
 
@@ -344,9 +320,9 @@ def add_n(inputs: Any, name: Any = None) -> Tensor:
     if not isinstance(inputs, (list, tuple)) or not inputs:
         raise ValueError("tf.math.add_n: inputs must be a non-empty list of tensors.")
     ts = [convert_to_tensor(t) for t in inputs]
-    if len({t._value.dtype for t in ts}) > 1:
+    if len({t.array.dtype for t in ts}) > 1:
         raise ValueError(f"tf.math.add_n: all inputs must have the same dtype, got {[t.dtype.name for t in ts]}.")
-    if len({t._value.shape for t in ts}) > 1:
+    if len({t.array.shape for t in ts}) > 1:
         raise ValueError(f"tf.math.add_n: all inputs must have the same shape, got {[str(t.shape) for t in ts]}.")
     return run(_sum_all, tuple(ts), "tf.math.add_n")
 

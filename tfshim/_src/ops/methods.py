@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..tensor import Tensor
+from ..core.tensor import Tensor
 from . import math as _m
 from .table import ROWS
 
@@ -53,7 +53,7 @@ def _ne(self: Any, other: Any) -> Any:
 
 
 def _scalar_bool(value: bool) -> Tensor:
-    from ..convert import constant
+    from ..core.convert import constant
 
     return constant(value)
 

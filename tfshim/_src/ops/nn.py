@@ -14,11 +14,11 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .. import dtypes as _dt
-from .. import errors
-from ..convert import convert_to_tensor
-from ..dispatch import invalid, run
-from ..tensor import Tensor, wrap
+from ..core import dtypes as _dt
+from ..core import errors
+from ..core.convert import convert_to_tensor
+from ..core.dispatch import invalid, run
+from ..core.tensor import Tensor, wrap
 from .elementwise import COMPLEX, FLOAT, INT, coerce2, dtype_error, unsupported
 from .reduction import _mean, norm_axes, static_int_list
 from .table import register
@@ -27,13 +27,13 @@ _REAL_ACT = FLOAT | INT
 
 
 def _check(x: Tensor, allowed: frozenset, op_name: str, tf_op: str) -> None:
-    if x._value.dtype not in allowed:
-        raise unsupported(op_name, tf_op, x._value.dtype, allowed)
+    if x.array.dtype not in allowed:
+        raise unsupported(op_name, tf_op, x.array.dtype, allowed)
 
 
 def _same(a: Tensor, b: Tensor, op_name: str, tf_op: str) -> None:
-    if a._value.dtype != b._value.dtype:
-        raise dtype_error(op_name, tf_op, 1, a._value.dtype, b._value.dtype)
+    if a.array.dtype != b.array.dtype:
+        raise dtype_error(op_name, tf_op, 1, a.array.dtype, b.array.dtype)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -94,7 +94,7 @@ selu = _act("tf.nn.selu", "Selu", _selu, FLOAT)
 def gelu(features: Any, approximate: bool = False, name: Any = None) -> Tensor:
     """tf.nn.gelu: ``x * Phi(x)`` (``approximate=True``: the tanh approximation)."""
     x = convert_to_tensor(features)
-    if x._value.dtype not in FLOAT:
+    if x.array.dtype not in FLOAT:
         raise ValueError(f"tf.nn.gelu: `features.dtype` must be a floating point tensor. Received: "
                          f"features.dtype={x.dtype!r}.")
     return run(_gelu, (x,), "tf.nn.gelu", approximate=bool(approximate))
@@ -103,7 +103,7 @@ def gelu(features: Any, approximate: bool = False, name: Any = None) -> Tensor:
 def leaky_relu(features: Any, alpha: float = 0.2, name: Any = None) -> Tensor:
     """tf.nn.leaky_relu: ``x if x > 0 else alpha * x`` (integer inputs are converted to float32, as TF)."""
     x = convert_to_tensor(features)
-    if x._value.dtype.kind in "iu":
+    if x.array.dtype.kind in "iu":
         x = run(_to_f32, (x,), "tf.nn.leaky_relu")
     _check(x, FLOAT, "tf.nn.leaky_relu", "LeakyRelu")
     # alpha is a float32 attribute of TF's kernel, so it has float32 precision for every dtype.
@@ -129,9 +129,9 @@ def _softmax(op_name: str, tf_op: str, log: bool) -> Any:
     def fn(logits: Any, axis: Any = None, name: Any = None) -> Tensor:
         x = convert_to_tensor(logits)
         _check(x, FLOAT, op_name, tf_op)
-        rank = x._value.ndim
+        rank = x.array.ndim
         if rank < 1:
-            raise invalid(op_name, f"logits must have >= 1 dimension, got {list(x._value.shape)} [Op:{tf_op}].")
+            raise invalid(op_name, f"logits must have >= 1 dimension, got {list(x.array.shape)} [Op:{tf_op}].")
         a = -1 if axis is None else static_int_list(axis, op_name)[0]
         if not -rank <= a < rank:
             raise invalid(op_name, f"`dim` must be in the range [{-rank}, {rank}) where {rank} is the number of "
@@ -162,11 +162,11 @@ def sigmoid_cross_entropy_with_logits(labels: Any = None, logits: Any = None, na
     if labels is None or logits is None:
         raise ValueError(f"{op_name}: Both `labels` and `logits` must be provided.")
     lg, lb = coerce2(logits, labels)
-    if lb._value.dtype != lg._value.dtype:
-        raise dtype_error(op_name, "Mul", 1, lg._value.dtype, lb._value.dtype)
-    if lg._value.shape != lb._value.shape:
+    if lb.array.dtype != lg.array.dtype:
+        raise dtype_error(op_name, "Mul", 1, lg.array.dtype, lb.array.dtype)
+    if lg.array.shape != lb.array.shape:
         raise ValueError(f"{op_name}: `logits` and `labels` must have the same shape, received "
-                         f"({tuple(lg._value.shape)} vs {tuple(lb._value.shape)}).")
+                         f"({tuple(lg.array.shape)} vs {tuple(lb.array.shape)}).")
     _check(lg, FLOAT, op_name, "Exp")
     return run(_sigmoid_ce, (lb, lg), op_name)
 
@@ -183,23 +183,23 @@ def softmax_cross_entropy_with_logits(labels: Any, logits: Any, axis: int = -1, 
     lg = convert_to_tensor(logits)
     _check(lg, FLOAT, op_name, "SoftmaxCrossEntropyWithLogits")
     lb = convert_to_tensor(labels)
-    if lb._value.dtype != lg._value.dtype:
+    if lb.array.dtype != lg.array.dtype:
         from .math import cast
 
         lb = cast(lb, lg.dtype)
-    rank = lg._value.ndim
+    rank = lg.array.ndim
     if rank < 1:
-        raise invalid(op_name, f"logits must be at least 1-D, got shape {list(lg._value.shape)}.")
+        raise invalid(op_name, f"logits must be at least 1-D, got shape {list(lg.array.shape)}.")
     a = static_int_list(axis, op_name)[0]
     if not -rank <= a < rank:
         raise invalid(op_name, f"axis {a} is out of range for logits of rank {rank}.")
     try:
-        np.broadcast_shapes(lb._value.shape, lg._value.shape)
-        if lb._value.ndim > rank:
+        np.broadcast_shapes(lb.array.shape, lg.array.shape)
+        if lb.array.ndim > rank:
             raise ValueError
     except ValueError:
-        raise invalid(op_name, f"logits and labels must be broadcastable: logits_size={list(lg._value.shape)} "
-                               f"labels_size={list(lb._value.shape)}.") from None
+        raise invalid(op_name, f"logits and labels must be broadcastable: logits_size={list(lg.array.shape)} "
+                               f"labels_size={list(lb.array.shape)}.") from None
     return run(_softmax_ce, (lb, lg), op_name, axis=a % rank)
 
 
@@ -217,20 +217,20 @@ def sparse_softmax_cross_entropy_with_logits(labels: Any, logits: Any, name: Any
     op_name = "tf.nn.sparse_softmax_cross_entropy_with_logits"
     lb = convert_to_tensor(labels)
     lg = convert_to_tensor(logits)
-    if lb._value.dtype not in (np.int32, np.int64):
+    if lb.array.dtype not in (np.int32, np.int64):
         raise invalid(op_name, f"Value for attr 'Tlabels' of {lb.dtype.name} is not in the list of allowed values: "
                                "int32, int64 (cast the labels with tf.cast).")
     _check(lg, FLOAT, op_name, "SparseSoftmaxCrossEntropyWithLogits")
-    if lb._value.ndim != lg._value.ndim - 1:
+    if lb.array.ndim != lg.array.ndim - 1:
         raise ValueError(f"{op_name}: `labels.shape.rank` must equal `logits.shape.rank - 1`. Received: "
-                         f"labels.shape={tuple(lb._value.shape)} of rank {lb._value.ndim} and "
-                         f"logits.shape={tuple(lg._value.shape)} of rank {lg._value.ndim}.")
-    if lb._value.shape != lg._value.shape[:-1]:
+                         f"labels.shape={tuple(lb.array.shape)} of rank {lb.array.ndim} and "
+                         f"logits.shape={tuple(lg.array.shape)} of rank {lg.array.ndim}.")
+    if lb.array.shape != lg.array.shape[:-1]:
         raise invalid(op_name, f"logits and labels must have the same first dimensions, got logits shape "
-                               f"{list(lg._value.shape)} and labels shape {list(lb._value.shape)}.")
-    if not isinstance(lb._value, jax.core.Tracer):
-        v = np.asarray(lb._value)
-        n = lg._value.shape[-1]
+                               f"{list(lg.array.shape)} and labels shape {list(lb.array.shape)}.")
+    if not isinstance(lb.array, jax.core.Tracer):
+        v = np.asarray(lb.array)
+        n = lg.array.shape[-1]
         bad = v[(v < 0) | (v >= n)]
         if bad.size:
             raise invalid(op_name, f"Received a label value of {bad.flat[0]} which is outside the valid range of "
@@ -265,17 +265,17 @@ def bias_add(value: Any, bias: Any, data_format: Any = None, name: Any = None) -
     v, b = coerce2(value, bias)
     _same(v, b, op_name, "BiasAdd")
     _check(v, FLOAT | COMPLEX | INT, op_name, "BiasAdd")
-    if v._value.ndim < 2:
-        raise invalid(op_name, f"Input tensor must be at least 2D: {list(v._value.shape)}.")
-    if b._value.ndim != 1:
-        raise invalid(op_name, f"Biases must be 1D: {list(b._value.shape)}.")
+    if v.array.ndim < 2:
+        raise invalid(op_name, f"Input tensor must be at least 2D: {list(v.array.shape)}.")
+    if b.array.ndim != 1:
+        raise invalid(op_name, f"Biases must be 1D: {list(b.array.shape)}.")
     cf = data_format is not None and str(data_format).startswith("NC")
     if data_format is not None and not cf and not str(data_format).startswith("N"):
         raise ValueError(f"{op_name}: data_format must start with 'N', got {data_format!r}.")
-    ch = v._value.shape[1] if cf else v._value.shape[-1]
-    if b._value.shape[0] != ch:
+    ch = v.array.shape[1] if cf else v.array.shape[-1]
+    if b.array.shape[0] != ch:
         raise invalid(op_name, f"Must provide as many biases as the {'channel' if cf else 'last'} dimension of the "
-                               f"input tensor: {list(b._value.shape)} vs. {list(v._value.shape)}.")
+                               f"input tensor: {list(b.array.shape)} vs. {list(v.array.shape)}.")
     return run(_bias_add, (v, b), op_name, channels_first=cf)
 
 
@@ -299,11 +299,11 @@ def moments(x: Any, axes: Any, shift: Any = None, keepdims: bool = False, name: 
     """tf.nn.moments: (mean, variance) over ``axes`` (``shift`` is ignored, as in TF 2; float16 is computed in
     float32)."""
     t = convert_to_tensor(x)
-    if t._value.dtype not in _MOMENTS_DTYPES:  # TF's SquaredDifference kernel types
-        raise unsupported("tf.nn.moments", "SquaredDifference", t._value.dtype, _MOMENTS_DTYPES)
+    if t.array.dtype not in _MOMENTS_DTYPES:  # TF's SquaredDifference kernel types
+        raise unsupported("tf.nn.moments", "SquaredDifference", t.array.dtype, _MOMENTS_DTYPES)
     ax = norm_axes(t, axes, "tf.nn.moments")
     if ax is None:
-        ax = tuple(range(t._value.ndim))
+        ax = tuple(range(t.array.ndim))
     return run(_moments, (t,), "tf.nn.moments", axes=ax, keepdims=bool(keepdims))
 
 
@@ -401,9 +401,9 @@ def _convolution(op_name: str, tf_op: str, n: int, input: Any, filters: Any, str
     dl = _split_full(_spatial_list(1 if dilations is None else dilations, n, "dilations", op_name, lengths), n,
                      channels_first, "dilations", op_name, f"dilations={dilations}")
     pad = _padding(padding, n, channels_first, op_name, tf_op)
-    if w._value.ndim != n + 2:
-        raise invalid(op_name, f"filter must be {n + 2}-dimensional: {list(w._value.shape)}.")
-    xs = x._value.shape
+    if w.array.ndim != n + 2:
+        raise invalid(op_name, f"filter must be {n + 2}-dimensional: {list(w.array.shape)}.")
+    xs = x.array.shape
     if len(xs) < n + 2:
         raise invalid(op_name, f"convolution input must be {n + 2}-dimensional: {list(xs)}.")
     batch = xs[:len(xs) - n - 1]
@@ -412,21 +412,21 @@ def _convolution(op_name: str, tf_op: str, n: int, input: Any, filters: Any, str
 
         flat = reshape(x, (-1,) + tuple(xs[len(batch):]))
         out = _convolution(op_name, tf_op, n, flat, w, strides, padding, data_format, dilations)
-        return reshape(out, tuple(batch) + tuple(out._value.shape[1:]))
+        return reshape(out, tuple(batch) + tuple(out.array.shape[1:]))
     cin = xs[1] if channels_first else xs[-1]
-    fin = w._value.shape[-2]
+    fin = w.array.shape[-2]
     if fin == 0 or cin % fin:
         raise invalid(op_name, f"input depth must be evenly divisible by filter depth: {cin} vs {fin}.")
     groups = cin // fin
-    if w._value.shape[-1] % groups:
-        raise invalid(op_name, f"filter output depth {w._value.shape[-1]} is not divisible by the number of groups "
+    if w.array.shape[-1] % groups:
+        raise invalid(op_name, f"filter output depth {w.array.shape[-1]} is not divisible by the number of groups "
                                f"{groups}.")
     spatial = xs[2:] if channels_first else xs[1:-1]
     for i in range(n):
-        o = _out_size(spatial[i], w._value.shape[i], st[i], dl[i], pad if isinstance(pad, str) else pad[i])
+        o = _out_size(spatial[i], w.array.shape[i], st[i], dl[i], pad if isinstance(pad, str) else pad[i])
         if o < 0:
             raise invalid(op_name, f"Computed output size would be negative: {o} [input_size: {spatial[i]}, "
-                                   f"effective_filter_size: {(w._value.shape[i] - 1) * dl[i] + 1}, stride: {st[i]}].")
+                                   f"effective_filter_size: {(w.array.shape[i] - 1) * dl[i] + 1}, stride: {st[i]}].")
     if any(s > 1 for s in st) and any(d > 1 for d in dl):
         pass  # TF's conv2d accepts both on CPU; XLA too.
     return run(_conv, (x, w), op_name, strides=st, padding=pad, dilations=dl, channels_first=channels_first,
@@ -479,17 +479,17 @@ def _pool_impl(x, ksize, strides, padding, channels_first, kind):
 def _pool(op_name: str, tf_op: str, kind: str, input: Any, ksize: Any, strides: Any, padding: Any,  # noqa: A002
           data_format: Any, n: int | None) -> Tensor:
     x = convert_to_tensor(input)
-    rank = x._value.ndim
+    rank = x.array.ndim
     if n is None:
         if rank not in (3, 4, 5):
             raise ValueError(f"{op_name}: `input.shape.rank` must be 3, 4 or 5. Received: "
-                             f"input.shape={tuple(x._value.shape)} of rank {rank}.")
+                             f"input.shape={tuple(x.array.shape)} of rank {rank}.")
         n = rank - 2
     elif rank != n + 2:
-        raise invalid(op_name, f"input must be {n + 2}-dimensional, got shape {list(x._value.shape)}.")
+        raise invalid(op_name, f"input must be {n + 2}-dimensional, got shape {list(x.array.shape)}.")
     if n == 3:  # TF's 3-D pooling kernels: half, bfloat16 and float only (no double kernel for AvgPool3D)
         low = FLOAT - {np.dtype("float64")}
-        if x._value.dtype == np.float64 and kind == "avg":
+        if x.array.dtype == np.float64 and kind == "avg":
             raise errors.NotFoundError(None, None, f"{op_name}: Could not find device for node AvgPool3D[T=DT_DOUBLE]"
                                                    " (cast to float32).")
         _check(x, low, op_name, tf_op + "3D")
@@ -503,7 +503,7 @@ def _pool(op_name: str, tf_op: str, kind: str, input: Any, ksize: Any, strides: 
     st = _split_full(_spatial_list(strides, n, "strides", op_name, lengths), n, channels_first, "strides", op_name,
                      "Pooling is not yet supported on the batch dimension.")
     pad = _padding(padding, n, channels_first, op_name, tf_op, explicit_ok=kind == "max")
-    spatial = x._value.shape[2:] if channels_first else x._value.shape[1:-1]
+    spatial = x.array.shape[2:] if channels_first else x.array.shape[1:-1]
     for i in range(n):
         o = _out_size(spatial[i], ks[i], st[i], 1, pad if isinstance(pad, str) else pad[i])
         if o <= 0 and not (isinstance(pad, str) and pad == "SAME"):
@@ -569,14 +569,14 @@ def dropout(x: Any, rate: Any, noise_shape: Any = None, seed: Any = None, name: 
     """
     op_name = "tf.nn.dropout"
     t = convert_to_tensor(x)
-    if t._value.dtype not in FLOAT:
+    if t.array.dtype not in FLOAT:
         raise ValueError(f"{op_name}: `x.dtype` must be a floating point tensor as `x` will be scaled. Received: "
                          f"x_dtype={t.dtype!r}.")
     if isinstance(rate, Tensor) or hasattr(type(rate), "__tf_tensor__"):
         rv = convert_to_tensor(rate)
-        if isinstance(rv._value, jax.core.Tracer):
+        if isinstance(rv.array, jax.core.Tracer):
             raise TypeError(f"{op_name}: a traced `rate` is not supported; pass a Python float.")
-        r = float(np.asarray(rv._value))
+        r = float(np.asarray(rv.array))
     else:
         try:
             r = float(rate)
@@ -586,7 +586,7 @@ def dropout(x: Any, rate: Any, noise_shape: Any = None, seed: Any = None, name: 
     if not 0 <= r < 1:
         raise ValueError(f"{op_name}: `rate` must be a scalar tensor or a float in the range [0, 1). "
                          f"Received: rate={rate}.")
-    shape = tuple(t._value.shape)
+    shape = tuple(t.array.shape)
     if noise_shape is None:
         ns = shape
     else:

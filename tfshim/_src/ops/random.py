@@ -25,12 +25,14 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .. import dtypes as _dt
-from .. import errors, state
-from ..convert import convert_to_tensor
-from ..device import put
-from ..dispatch import primitive, run
-from ..tensor import Tensor, wrap
+from ..core import dtypes as _dt
+from ..core import errors, state
+from ..core.convert import convert_to_tensor
+from ..core.device import put
+from ..core.dispatch import primitive, run
+from ..core.stateless import outside_scopes
+from ..core.tensor import Tensor, wrap
+from ..core.variable import Variable
 from .table import register
 
 _MAXINT32 = 2**31 - 1
@@ -80,14 +82,14 @@ class RandomState:
 
     def snapshot(self) -> tuple:
         """The state as a plain value (for tf.function / checkpoints); ``restore`` puts it back."""
-        streams = {k: int(np.asarray(v._value)) for k, v in _VARS.items()}
+        streams = {k: int(np.asarray(v.array)) for k, v in _VARS.items()}
         return (self.global_seed, self.op_rng.getstate() if self.op_rng else None, dict(self.counts), self.unseeded,
                 streams)
 
     def restore(self, snap: tuple) -> None:
         self.global_seed, rng_state, counts, self.unseeded, streams = snap
         for k, value in streams.items():
-            _variable(k)._value = put(np.asarray(value, np.int64))
+            _variable(k).write_array(put(np.asarray(value, np.int64)))
         self.op_rng = None
         if rng_state is not None:
             self.op_rng = _pyrandom.Random()
@@ -106,6 +108,8 @@ def next_key(op_seed: Any = None) -> jax.Array:
     tf.function they are lifted like any other state, so every call draws new numbers and a seeded
     program gives the same numbers compiled as eagerly.
     """
+    if state.key_streams:  # inside a compiled Keras step: keys derive from the step's own traced key
+        return state.key_streams[-1](op_seed)
     RANDOM.counts["draws"] = RANDOM.counts.get("draws", 0) + 1  # lets tf.data spot random map functions
     g = RANDOM.global_seed
     if op_seed is not None:
@@ -121,13 +125,13 @@ def next_key(op_seed: Any = None) -> jax.Array:
         n = counter.read_value()
         counter.assign_add(np.int64(1))
         s = seed.read_value() if hasattr(seed, "read_value") else seed
-        return run(_key_impl, (s, n), "tf.random", tag=tag, op=op % 2**32)._value
+        return run(_key_impl, (s, n), "tf.random", tag=tag, op=op % 2**32).array
     # Eagerly (or under a plain JAX transformation such as tf.data's traced map), the state advances on
     # the host and stays concrete.
     with jax.ensure_compile_time_eval():
-        n = counter._value
-        counter._value = put(np.asarray(np.asarray(n) + 1, np.int64))
-        s = seed._value
+        n = counter.array
+        counter.write_array(put(np.asarray(np.asarray(n) + 1, np.int64)))
+        s = seed.array
         return primitive(_key_impl, tag=tag, op=op % 2**32)(s, n)
 
 
@@ -144,16 +148,9 @@ def _variable(name: Any) -> Any:
     """An internal int64 Variable of the random state (created outside any tf.function trace)."""
     v = _VARS.get(name)
     if v is None:
-        from ..variable import Variable
-
-        saved = list(state.tracing)
-        state.tracing[:] = []
-        try:
-            with jax.ensure_compile_time_eval():
-                init = RANDOM.global_seed or 0 if name == "global" else 0
-                v = _VARS[name] = Variable(np.int64(init), trainable=False, name="random_state")
-        finally:
-            state.tracing[:] = saved
+        with outside_scopes(), jax.ensure_compile_time_eval():
+            init = RANDOM.global_seed or 0 if name == "global" else 0
+            v = _VARS[name] = Variable(np.int64(init), trainable=False, name="random_state")
     return v
 
 
@@ -309,7 +306,7 @@ def _check_int_range(lo: Tensor, hi: Tensor, fn: str, tf_op: str) -> None:
     for t, n in ((lo, "minval"), (hi, "maxval")):
         if t.shape.rank != 0:
             raise errors.InvalidArgumentError(None, None, f"{fn}: {n} must be 0-D, got shape {t.shape} [Op:{tf_op}]")
-    if not isinstance(lo._value, jax.core.Tracer) and not isinstance(hi._value, jax.core.Tracer):
+    if not isinstance(lo.array, jax.core.Tracer) and not isinstance(hi.array, jax.core.Tracer):
         a, b = int(lo._numpy()), int(hi._numpy())
         if a >= b:
             raise errors.InvalidArgumentError(None, None, f"{fn}: Need minval < maxval, got {a} >= {b} [Op:{tf_op}]")

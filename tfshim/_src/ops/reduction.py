@@ -15,10 +15,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .. import dtypes as _dt
-from ..convert import convert_to_tensor
-from ..dispatch import invalid, run
-from ..tensor import Tensor
+from ..core import dtypes as _dt
+from ..core.convert import convert_to_tensor
+from ..core.dispatch import invalid, run
+from ..core.tensor import Tensor
 from .elementwise import BOOL, COMPLEX, FLOAT, INT, NUMERIC, REAL, unsupported
 from .table import register
 
@@ -29,12 +29,12 @@ def static_int_list(value: Any, op_name: str, what: str = "axis") -> list[int]:
     """A Python list of ints from an int, list/tuple, NumPy array or (concrete) integer Tensor."""
     if isinstance(value, Tensor) or hasattr(type(value), "__tf_tensor__"):
         value = convert_to_tensor(value)
-        if isinstance(value._value, jax.core.Tracer):
+        if isinstance(value.array, jax.core.Tracer):
             raise TypeError(f"{op_name}: {what} must be known when the op runs (got a traced tensor); "
                             f"pass {what} as Python ints.")
-        if value._value.dtype.kind not in "iu":
+        if value.array.dtype.kind not in "iu":
             raise TypeError(f"{op_name}: {what} must be an integer tensor, got {value.dtype.name}.")
-        return [int(v) for v in np.asarray(value._value).reshape(-1)]
+        return [int(v) for v in np.asarray(value.array).reshape(-1)]
     arr = np.asarray(value)
     if arr.dtype.kind not in "iu" and arr.size:
         raise TypeError(f"{op_name}: {what} must be int or a list of ints, got {value!r}.")
@@ -45,7 +45,7 @@ def norm_axes(x: Tensor, axis: Any, op_name: str) -> tuple | None:
     """TF's reduction axes as a sorted tuple of non-negative ints (None = all axes)."""
     if axis is None:
         return None
-    rank = x._value.ndim
+    rank = x.array.ndim
     out = []
     for a in static_int_list(axis, op_name):
         if not -rank <= a < rank:
@@ -59,8 +59,8 @@ def norm_axes(x: Tensor, axis: Any, op_name: str) -> tuple | None:
 
 
 def _check(x: Tensor, allowed: frozenset, op_name: str, tf_op: str) -> None:
-    if x._value.dtype not in allowed:
-        raise unsupported(op_name, tf_op, x._value.dtype, allowed)
+    if x.array.dtype not in allowed:
+        raise unsupported(op_name, tf_op, x.array.dtype, allowed)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -177,7 +177,7 @@ _MINMAX_T = REAL
 def _reducer(op_name: str, tf_op: str, impl: Any, allowed: frozenset, doc: str) -> Any:
     def fn(input_tensor: Any, axis: Any = None, keepdims: Any = False, name: Any = None) -> Tensor:
         x = convert_to_tensor(input_tensor)
-        if tf_op in ("All", "Any") and x._value.dtype != np.bool_:
+        if tf_op in ("All", "Any") and x.array.dtype != np.bool_:
             raise invalid(op_name, f"cannot compute {tf_op} as input #0(zero-based) was expected to be a bool "
                                    f"tensor but is a {x.dtype.name} tensor [Op:{tf_op}] (compare with 0 or cast to "
                                    f"tf.bool first)")
@@ -207,7 +207,7 @@ reduce_euclidean_norm = _reducer("tf.math.reduce_euclidean_norm", "EuclideanNorm
 def _moment(op_name: str, impl: Any, doc: str) -> Any:
     def fn(input_tensor: Any, axis: Any = None, keepdims: Any = False, name: Any = None) -> Tensor:
         x = convert_to_tensor(input_tensor)
-        if x._value.dtype not in FLOAT | COMPLEX:
+        if x.array.dtype not in FLOAT | COMPLEX:
             raise TypeError(f"{op_name}: Input must be either real or complex. Received integer type "
                             f"{x.dtype!r}; cast it to a float dtype first.")
         axes = norm_axes(x, axis, op_name)
@@ -242,9 +242,9 @@ def _single_axis(x: Tensor, axis: Any, op_name: str, what: str) -> int:
     if what == "ArgMax" and (isinstance(axis, (list, tuple)) or (isinstance(axis, np.ndarray) and axis.ndim)):
         raise TypeError(f"{op_name}: axis must be int or Tensor with integer datatype, got {axis!r}.")
     vals = static_int_list(axis, op_name)
-    if len(vals) != 1 or np.ndim(axis if not isinstance(axis, Tensor) else axis._value) != 0:
+    if len(vals) != 1 or np.ndim(axis if not isinstance(axis, Tensor) else axis.array) != 0:
         raise invalid(op_name, f"{what}: axis must be a scalar, not {vals}.")
-    a, rank = vals[0], x._value.ndim
+    a, rank = vals[0], x.array.ndim
     if not -rank <= a < rank:
         raise invalid(op_name, f"Expected dimension in the range [{-rank}, {rank}), but got {a}.")
     return a % rank
@@ -309,10 +309,10 @@ def top_k(input: Any, k: Any = 1, sorted: Any = True, index_type: Any = _dt.int3
     kv = kk[0]
     if kv < 0:
         raise invalid("tf.math.top_k", f"Need k >= 0, got {kv}.")
-    if x._value.ndim < 1:
-        raise invalid("tf.math.top_k", f"input must be >= 1-D, got shape {list(x._value.shape)}.")
-    if x._value.shape[-1] < kv:
-        raise invalid("tf.math.top_k", f"input must have at least k columns. Had {x._value.shape[-1]}, needed {kv}.")
+    if x.array.ndim < 1:
+        raise invalid("tf.math.top_k", f"input must be >= 1-D, got shape {list(x.array.shape)}.")
+    if x.array.shape[-1] < kv:
+        raise invalid("tf.math.top_k", f"input must have at least k columns. Had {x.array.shape[-1]}, needed {kv}.")
     it = _dt.as_dtype(index_type)
     impl = _top_k if sorted else _top_k_unsorted
     vals, idx = run(impl, (x,), "tf.math.top_k", k=kv, index_type=it._np.str)
@@ -342,7 +342,7 @@ def _scan(op_name: str, prod: bool) -> Any:
         _check(t, NUMERIC, op_name, "Cumprod" if prod else "Cumsum")
         if isinstance(axis, (list, tuple)):
             raise invalid(op_name, f"ScanOp: axis must be a scalar, not {list(axis)}.")
-        rank = t._value.ndim
+        rank = t.array.ndim
         a = static_int_list(axis, op_name)
         if len(a) != 1:
             raise invalid(op_name, f"ScanOp: axis must be a scalar, not {a}.")

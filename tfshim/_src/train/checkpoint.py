@@ -13,8 +13,8 @@ from typing import Any
 import jax
 import numpy as np
 
-from .. import dtypes as _dt
-from ..variable import Variable
+from ..core import dtypes as _dt
+from ..core.variable import Variable
 from . import checkpoint_state, restore, storage, trackable
 
 
@@ -39,7 +39,7 @@ def write_object(root: Any, path: str, fn: str = "tf.train.Checkpoint.write") ->
     for i, obj in enumerate(graph.objects):
         node: dict = {"children": [[n, j] for n, j in graph.edges[i]]}
         if isinstance(obj, Variable):
-            value = obj._value
+            value = obj.array
             if isinstance(value, jax.core.Tracer):
                 raise RuntimeError(f"{fn}: cannot save variable {obj.name} inside tf.function; save eagerly.")
             a = np.asarray(value)
@@ -233,7 +233,7 @@ class Checkpoint:
         """Checkpoint.save(file_prefix): write ``f'{file_prefix}-{save_counter}'`` and update the state file."""
         file_prefix = os.fspath(file_prefix)
         self._maybe_create_save_counter()
-        n = int(np.asarray(self._save_counter._value)) + 1
+        n = int(np.asarray(self._save_counter.array)) + 1
         path = f"{file_prefix}-{n}"
         self._save_counter.assign(np.int64(n), read_value=False)
         try:

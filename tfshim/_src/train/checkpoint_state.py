@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from .. import errors
+from ..core import errors
 from . import storage
 
 STATE_FILE = "checkpoint"

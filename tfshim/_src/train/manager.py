@@ -121,7 +121,7 @@ class CheckpointManager:
         ckpt = self._checkpoint
         ckpt._maybe_create_save_counter()
         counter = ckpt._save_counter
-        old = int(np.asarray(counter._value))
+        old = int(np.asarray(counter.array))
         counter.assign(np.int64(old + 1), read_value=False)
         if checkpoint_number is None:
             checkpoint_number = old + 1

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from .. import dtypes as _dt
-from .. import errors
+from ..core import dtypes as _dt
+from ..core import errors
 from . import checkpoint_state, storage
 
 OBJECT_GRAPH_KEY = "_CHECKPOINTABLE_OBJECT_GRAPH"

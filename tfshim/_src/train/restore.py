@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from .. import errors
-from ..variable import Variable, _creation_hooks
+from ..core import errors
+from ..core.variable import Variable, _creation_hooks
 from . import trackable
 
 _MAX_ATTEMPTS = 16  # first touches of a never-attached pending variable before it stops being pending
@@ -54,7 +54,7 @@ def check_value(var: Variable, key: str, value: np.ndarray, fn: str) -> None:
             "(build the model the same way as when it was saved)."
         )
     if np.dtype(value.dtype) != np.dtype(var._np_dtype):
-        from .. import dtypes as _dt
+        from ..core import dtypes as _dt
 
         have = _dt._BY_NP[np.dtype(value.dtype)].name if np.dtype(value.dtype) in _dt._BY_NP else str(value.dtype)
         raise errors.InvalidArgumentError(
@@ -70,7 +70,7 @@ def _assign(var: Variable, value: np.ndarray) -> None:
     if sharding is not None:  # a variable of a tf.distribute strategy stays replicated over its devices
         import jax
 
-        var._value = jax.device_put(var._value, sharding)
+        var.write_array(jax.device_put(var.array, sharding))
 
 
 class Restoration:

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import errors
+from ..core import errors
 
 FORMAT = "tfshim-checkpoint-1"
 _GRAPH_FILE = os.path.join("graph", "metadata")
@@ -135,7 +135,7 @@ def read_manifest(path: str, fn: str = "tf.train.Checkpoint.restore") -> dict:
 
 
 def _np_dtype(name: str) -> np.dtype:
-    from .. import dtypes as _dt
+    from ..core import dtypes as _dt
 
     return np.dtype(_dt.as_dtype(name)._np)
 

@@ -15,7 +15,7 @@ import struct
 
 import numpy as np
 
-from .. import errors
+from ..core import errors
 from . import storage
 
 _MAGIC = 0xDB4775248B80FB57

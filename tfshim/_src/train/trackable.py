@@ -18,8 +18,8 @@ from __future__ import annotations
 import sys
 from typing import Any, Callable, Iterable
 
+from ..core.variable import Variable
 from ..module import Module
-from ..variable import Variable
 
 VALUE_SUFFIX = ".ATTRIBUTES/VARIABLE_VALUE"
 

@@ -17,10 +17,12 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import state
-from .convert import convert_to_tensor
-from .tape import GradientTape, record
-from .tensor import Tensor, wrap
+from ..core import state
+from ..core.convert import convert_to_tensor
+from ..core.record import record
+from ..core.stateless import StatelessScope
+from ..core.tensor import Tensor, wrap
+from .tape import GradientTape
 
 
 def _flat(x: Any) -> tuple[list, Any]:
@@ -44,24 +46,8 @@ def _cotangent(g: Any, like: Any) -> Any:
         return _zeros_cotangent(like)
     if not (jnp.issubdtype(like.dtype, jnp.floating) or jnp.issubdtype(like.dtype, jnp.complexfloating)):
         return _zeros_cotangent(like)
-    v = convert_to_tensor(g)._value
+    v = convert_to_tensor(g).array
     return jnp.broadcast_to(v.astype(like.dtype), like.shape)
-
-
-class _Swap:
-    """Temporarily give variables traced values (Objax-style) while the forward is re-run."""
-
-    def __init__(self, variables: tuple, values: tuple):
-        self.variables, self.values, self.saved = variables, values, None
-
-    def __enter__(self) -> None:
-        self.saved = [v._value for v in self.variables]
-        for v, x in zip(self.variables, self.values):
-            v._value = x
-
-    def __exit__(self, *exc: Any) -> None:
-        for v, x in zip(self.variables, self.saved):
-            v._value = x
 
 
 def _make_vjp_fn(f: Callable, n_args: int, variables: tuple, kwargs: dict, out_tree: Any) -> Callable:
@@ -71,12 +57,12 @@ def _make_vjp_fn(f: Callable, n_args: int, variables: tuple, kwargs: dict, out_t
         arg_vals, var_vals = vals[:n_args], vals[n_args:]
         state.replaying.append(True)
         try:
-            with _Swap(variables, var_vals):
+            with StatelessScope(variables, var_vals, lift=False):
                 y, grad_fn = f(*[wrap(v) for v in arg_vals], **kwargs)
         finally:
             state.replaying.pop()
         ys, _ = _flat(y)
-        return tuple(convert_to_tensor(t)._value for t in ys), grad_fn
+        return tuple(convert_to_tensor(t).array for t in ys), grad_fn
 
     @jax.custom_vjp
     def fn(*vals: Any) -> tuple:
@@ -91,7 +77,7 @@ def _make_vjp_fn(f: Callable, n_args: int, variables: tuple, kwargs: dict, out_t
         upstream = [wrap(c) for c in cts]
         state.replaying.append(True)
         try:
-            with _Swap(variables, var_vals):
+            with StatelessScope(variables, var_vals, lift=False):
                 if variables:
                     res = grad_fn(*upstream, variables=list(variables))
                     if not (isinstance(res, (list, tuple)) and len(res) == 2):
@@ -133,7 +119,7 @@ def custom_gradient(f: Callable | None = None) -> Callable:
     @functools.wraps(f)
     def decorated(*args: Any, **kwargs: Any) -> Any:
         tensors = [a if isinstance(a, Tensor) else convert_to_tensor(a) for a in args]
-        if any(isinstance(t._value, jax.core.Tracer) for t in tensors) or state.replaying:
+        if any(isinstance(t.array, jax.core.Tracer) for t in tensors) or state.replaying:
             return _traced_call(f, tensors, kwargs)
         return _eager_call(f, tensors, kwargs)
 
@@ -181,7 +167,7 @@ def _traced_call(f: Callable, tensors: list, kwargs: dict) -> Any:
     variables = capture.watched_variables()
     _, out_tree = _flat(y)
     fn = _make_vjp_fn(f, len(tensors), tuple(variables), kwargs, out_tree)
-    outs = fn(*[t._value for t in tensors], *[v._value for v in variables])
+    outs = fn(*[t.array for t in tensors], *[v.array for v in variables])
     return jax.tree_util.tree_unflatten(out_tree, [wrap(o) for o in outs])
 
 

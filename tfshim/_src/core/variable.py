@@ -2,11 +2,18 @@
 
 Every read (``read_value``, conversion to a tensor, operators) produces a fresh Tensor that
 recording tapes treat as a leaf for this variable, so ``assign`` between two reads is correct.
+
+The array lives in ``_value``, which only this file and the stateless scope touch. ``array`` reads
+the current value as the calling thread sees it (a stateless scope's value while a step is traced,
+else the Variable's own) and ``write_array`` writes it; everything above the core uses those two,
+``read_value`` or ``assign``. ``assign_add``/``assign_sub`` are atomic across threads, as TF's.
 """
 
 from __future__ import annotations
 
 import contextlib
+import sys
+import threading
 import weakref
 from typing import Any, Iterator
 
@@ -15,31 +22,42 @@ import numpy as np
 
 from . import dtypes as _dt
 from . import state
-from .convert import constant, convert_to_tensor
-from .tape import on_variable_read
-from .tensor import Reference, Tensor, wrap
+from .convert import cast, constant, convert_to_tensor
+from .device import device_name_of
+from .dispatch import run
+from .record import on_variable_assign, on_variable_read
+from .stateless import CreatedVariable
+from .tensor import Reference, Tensor, _np_repr, wrap
 from .tensor_shape import TensorShape
-
-_name_scopes: list = []
 
 
 @contextlib.contextmanager
 def name_scope(name: str) -> Iterator[str]:
-    """tf.name_scope(name): prefix the names of variables created inside with ``name/``."""
+    """tf.name_scope(name): prefix the names of variables created inside (in this thread) with ``name/``."""
     if name is None or name == "":
-        _name_scopes.append("")
+        state.name_scopes.append("")
     else:
         if not isinstance(name, str):
             raise ValueError(f"tf.name_scope: name must be a string, got {name!r}.")
-        _name_scopes.append(name.rstrip("/"))
+        state.name_scopes.append(name.rstrip("/"))
     try:
         yield current_scope() + "/" if current_scope() else ""
     finally:
-        _name_scopes.pop()
+        state.name_scopes.pop()
 
 
 def current_scope() -> str:
-    return "/".join(s for s in _name_scopes if s)
+    """The calling thread's name-scope prefix ("a/b"), "" outside every tf.name_scope."""
+    return "/".join(s for s in state.name_scopes if s)
+
+
+def _add(a: Any, b: Any) -> Any:
+    return a + b
+
+
+def _sub(a: Any, b: Any) -> Any:
+    return a - b
+
 
 
 class VariableSynchronization:
@@ -85,16 +103,15 @@ class Variable:
         except (TypeError, ValueError) as e:
             raise type(e)(f"tf.Variable: cannot use {initial_value!r} as an initial value: {e}") from None
         if dt is not None and t.dtype != dt:
-            from .ops.math import cast
-
             t = cast(t, dt)
         if synchronization == VariableSynchronization.ON_READ and trainable:
             raise ValueError("tf.Variable: synchronization=ON_READ cannot be trainable.")
         self._trainable = True if trainable is None else bool(trainable)
         if synchronization == VariableSynchronization.ON_READ and trainable is None:
             self._trainable = False
-        self._value = t._value
-        self._shape = TensorShape(shape) if shape is not None else TensorShape(t._value.shape)
+        self._value = t.array
+        self._lock = threading.Lock()
+        self._shape = TensorShape(shape) if shape is not None else TensorShape(t.array.shape)
         base = name if name is not None else "Variable"
         base = str(base).split(":")[0]
         scope = current_scope()
@@ -105,18 +122,34 @@ class Variable:
         if state.strategy_stack:  # created under tf.distribute strategy.scope(): replicate it
             state.strategy_stack[-1]._place_variable(self)
         _live[id(self)] = self
-        if state.tracing:
-            from .function import on_variable_created_in_trace
-
-            on_variable_created_in_trace(self)
+        if state.scopes:
+            state.scopes[-1].on_create(self)
+        elif state.tracing:
+            raise CreatedVariable()
         for hook in _creation_hooks:
             hook(self)
 
     # -- reading ----------------------------------------------------------------
+    @property
+    def array(self) -> Any:
+        """The current jax.Array (or tracer) as this thread sees it; no tape records it (tfshim extension)."""
+        scopes = state.scopes
+        return scopes[-1].read(self) if scopes else self._value
+
+    def write_array(self, value: Any) -> None:
+        """Set the current value to the jax array ``value`` of the same shape and dtype, unchecked (tfshim
+        internal: optimizers, restore and distribution use it; user code calls ``assign``)."""
+        scopes = state.scopes
+        if scopes:
+            scopes[-1].write(self, value)
+        else:
+            self._value = value
+        if state.accumulators:
+            on_variable_assign(self, wrap(value))
+
     def _read(self) -> Tensor:
-        if state.tracing and _not_lifted(self):
-            _lift(self)
-        t = wrap(self._value)
+        scopes = state.scopes
+        t = wrap(scopes[-1].read(self) if scopes else self._value)
         if state.recording_tapes or state.accumulators:
             on_variable_read(self, t)
         return t
@@ -139,11 +172,11 @@ class Variable:
         return self._read()
 
     def numpy(self) -> Any:
-        a = np.array(self._value)
+        a = np.array(self.array)
         return a[()] if a.ndim == 0 else a
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        a = np.asarray(self._value)
+        a = np.asarray(self.array)
         return a.astype(dtype, copy=False) if dtype is not None else a
 
     # -- properties ---------------------------------------------------------------
@@ -176,9 +209,7 @@ class Variable:
 
     @property
     def device(self) -> str:
-        from .device import device_name_of
-
-        return device_name_of(self._value)
+        return device_name_of(self.array)
 
     @property
     def constraint(self) -> Any:
@@ -204,13 +235,13 @@ class Variable:
     # -- writing ------------------------------------------------------------------
     def _coerce_new(self, value: Any, fn: str) -> Any:
         if type(value) is Tensor:  # fast path: same dtype and shape as the current value
-            v, cur = value._value, self._value
+            v, cur = value.array, self._value
             if v.dtype == cur.dtype and v.shape == cur.shape:
                 return value
         try:
             if isinstance(value, (Tensor, Variable)):
                 t = convert_to_tensor(value)
-                if t._value.dtype != self._value.dtype:  # ValueError, as TF's conversion of the new value
+                if t.array.dtype != self._value.dtype:  # ValueError, as TF's conversion of the new value
                     raise ValueError(
                         f"Tensor conversion requested dtype {self.dtype.name} for Tensor with dtype {t.dtype.name}: "
                         f"{t!r} (Variable.{fn} on {self._name}; cast it first with tf.cast)"
@@ -219,29 +250,23 @@ class Variable:
                 t = constant(value, dtype=self.dtype)
         except ValueError as e:
             raise ValueError(f"Variable.{fn} on {self._name}: {e}") from None
-        if fn != "assign" and tuple(t._value.shape) != tuple(self._value.shape):
+        if fn != "assign" and tuple(t.array.shape) != tuple(self._value.shape):
             from . import errors
 
             raise errors.InvalidArgumentError(
                 None, None,
                 f"Variable.{fn}: Cannot update variable {self._name} with shape {list(self._value.shape)} using a "
-                f"Tensor with shape {list(t._value.shape)}, shapes must be equal.",
+                f"Tensor with shape {list(t.array.shape)}, shapes must be equal.",
             )
-        if not self._shape.is_compatible_with(t._value.shape):
+        if not self._shape.is_compatible_with(t.array.shape):
             raise ValueError(
                 f"Cannot assign value to variable ' {self._name}': Shape mismatch.The variable shape {self._shape}, "
-                f"and the assigned value shape {TensorShape(t._value.shape)} are incompatible."
+                f"and the assigned value shape {TensorShape(t.array.shape)} are incompatible."
             )
         return t
 
     def _set(self, t: Tensor, read_value: bool) -> Any:
-        if state.tracing and _not_lifted(self):
-            _lift(self)
-        self._value = t._value
-        if state.accumulators:
-            from .forward import on_variable_assign
-
-            on_variable_assign(self, t)
+        self.write_array(t.array)
         return self if read_value else None
 
     def assign(self, value: Any, use_locking: Any = None, name: Any = None, read_value: bool = True) -> Any:
@@ -250,28 +275,24 @@ class Variable:
         return self._set(t, read_value)
 
     def assign_add(self, delta: Any, use_locking: Any = None, name: Any = None, read_value: bool = True) -> Any:
-        """Variable.assign_add(delta): add to the value in place."""
-        from .ops.math import add
-
+        """Variable.assign_add(delta): add to the value in place (atomic across threads, as TF)."""
         d = self._coerce_new(delta, "assign_add")
-        return self._set(add(wrap(self._value), d), read_value)
+        with self._lock:
+            return self._set(run(_add, (wrap(self.array), d), "Variable.assign_add"), read_value)
 
     def assign_sub(self, delta: Any, use_locking: Any = None, name: Any = None, read_value: bool = True) -> Any:
-        """Variable.assign_sub(delta): subtract from the value in place."""
-        from .ops.math import subtract
-
+        """Variable.assign_sub(delta): subtract from the value in place (atomic across threads, as TF)."""
         d = self._coerce_new(delta, "assign_sub")
-        return self._set(subtract(wrap(self._value), d), read_value)
+        with self._lock:
+            return self._set(run(_sub, (wrap(self.array), d), "Variable.assign_sub"), read_value)
 
     # -- Python protocols ---------------------------------------------------------
     def __repr__(self) -> str:
-        from .tensor import _np_repr
-
-        if isinstance(self._value, jax.core.Tracer):
+        if isinstance(self.array, jax.core.Tracer):
             return f"<tf.Variable '{self._name}' shape={self._shape} dtype={self.dtype.name}>"
         return (
             f"<tf.Variable '{self._name}' shape={self._shape} dtype={self.dtype.name}, "
-            f"numpy={_np_repr(np.asarray(self._value))}>"
+            f"numpy={_np_repr(np.asarray(self.array))}>"
         )
 
     def __str__(self) -> str:
@@ -281,16 +302,16 @@ class Variable:
         raise TypeError("Variable is unhashable. Instead, use variable.ref() as the key.")
 
     def __bool__(self) -> bool:
-        return bool(np.asarray(self._value))
+        return bool(np.asarray(self.array))
 
     def __int__(self) -> int:
-        return int(np.asarray(self._value))
+        return int(np.asarray(self.array))
 
     def __float__(self) -> float:
-        return float(np.asarray(self._value))
+        return float(np.asarray(self.array))
 
     def __index__(self) -> int:
-        return np.asarray(self._value).__index__()
+        return np.asarray(self.array).__index__()
 
     # No __len__: TF variables have no len() (TypeError), unlike tensors.
 
@@ -312,26 +333,13 @@ class Variable:
     def __deepcopy__(self, memo: Any) -> Variable:
         v = Variable.__new__(Variable)
         v.__dict__.update(self.__dict__)
-        v._value = jax.numpy.array(self._value, copy=True)
+        v._value = jax.numpy.array(self.array, copy=True)
+        v._lock = threading.Lock()
         memo[id(self)] = v
         return v
 
     def __reduce__(self):
         return (_rebuild, (self.numpy(), self._trainable, self._name.split(":")[0]))
-
-
-def _not_lifted(var: Variable) -> bool:
-    """While tracing: the variable is not an input of the innermost trace (tf.function or strategy.run)."""
-    return not isinstance(var._value, jax.core.Tracer) or bool(
-        state.spmd_vars and id(var) not in state.spmd_vars[-1]
-    )
-
-
-def _lift(var: Variable) -> None:
-    """A variable not yet lifted into the function being traced: tf.function retraces with it."""
-    from .function import LiftVariable
-
-    raise LiftVariable(var)
 
 
 def _rebuild(value: Any, trainable: bool, name: str) -> Variable:
@@ -348,3 +356,26 @@ _live: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
 def live_variables() -> list:
     """All Variables still referenced somewhere."""
     return list(_live.values())
+
+
+# sys.getrefcount of a Variable's array that nothing else holds: the Variable's attribute, the caller's
+# list of values, this function's loop variable and getrefcount's own argument.
+_SOLE_REFS = 4
+
+
+def for_donation(variables: list, values: list) -> list:
+    """``values`` (the arrays of ``variables``) made safe to donate to a compiled step.
+
+    A donated buffer is consumed by the step, so an array that anything besides its Variable holds
+    (a Tensor from an earlier read, another Variable sharing it) is replaced by a copy; the rest are
+    passed as they are and updated in place by XLA. (JAX itself keeps a buffer a NumPy view holds.)
+    """
+    getrefcount = sys.getrefcount
+    out = values
+    for i in range(len(values)):  # indexing, not zip/enumerate: their cached tuples would hold references
+        x = values[i]
+        if variables[i]._value is not x or getrefcount(x) > _SOLE_REFS:
+            if out is values:
+                out = list(values)
+            out[i] = jax.numpy.array(x, copy=True)
+    return out

@@ -16,7 +16,7 @@ _SPEC = re.compile(
 )
 
 
-def _devices(kind: str) -> list:
+def devices_of_kind(kind: str) -> list:
     try:
         return jax.devices(kind.lower())
     except RuntimeError:
@@ -41,9 +41,9 @@ def resolve(spec: Any) -> Any:
     kind = (m.group("kind") or "cpu").upper()
     idx = m.group("idx")
     idx = 0 if idx in (None, "*") else int(idx)
-    devs = _devices(kind)
+    devs = devices_of_kind(kind)
     if not devs or idx >= len(devs):
-        devs = _devices("cpu")  # soft placement, as TF does in eager mode
+        devs = devices_of_kind("cpu")  # soft placement, as TF does in eager mode
         idx = 0
     return devs[idx]
 
@@ -82,16 +82,6 @@ def device_name_of(value: Any) -> str:
     return tf_name(next(iter(devs)))
 
 
-def copy_to(t: Any, kind: str, index: int = 0) -> Any:
-    """Tensor.cpu()/.gpu(): an explicit copy; as in TF there is no soft placement here (RuntimeError)."""
-    from .tensor import wrap
-
-    devs = _devices(kind)
-    if index >= len(devs):
-        raise RuntimeError(f"{kind}:{index} unknown device.")
-    return wrap(jax.device_put(t._value, devs[index]))
-
-
 # -- tf.config device listing ------------------------------------------------------------
 PhysicalDevice = collections.namedtuple("PhysicalDevice", ["name", "device_type"])
 PhysicalDevice.__doc__ = "tf.config.PhysicalDevice(name, device_type): a device found on this machine."
@@ -101,9 +91,9 @@ LogicalDevice.__doc__ = "tf.config.LogicalDevice(name, device_type): a device op
 
 def _kinds() -> list:
     """(TF device type, jax devices) for each kind present: CPU first (one, as TF shows), then GPU, TPU."""
-    out = [("CPU", _devices("cpu")[:1])]
+    out = [("CPU", devices_of_kind("cpu")[:1])]
     for kind in ("GPU", "TPU"):
-        devs = _devices(kind)
+        devs = devices_of_kind(kind)
         if devs:
             out.append((kind, devs))
     return out
@@ -130,3 +120,6 @@ def put(array: Any) -> Any:
         with jax.ensure_compile_time_eval():
             return jax.device_put(array, d) if d is not None else jax.device_put(array)
     return jax.device_put(array, d) if d is not None else jax.device_put(array)
+
+
+_devices = devices_of_kind  # the name tf.config's module uses

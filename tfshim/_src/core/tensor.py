@@ -2,7 +2,8 @@
 
 Operators and methods are attached by the op table (``ops/methods.py``); this file holds the
 class, its Python protocols (repr, numpy interop, bool/int/float/index/len/iter) and pytree
-registration.
+registration. ``Tensor.array`` is the one accessor of the wrapped array (a read-only slot: as fast
+as an attribute read); ``wrap`` is the one constructor. Tensors cannot be changed after creation.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import jax
 import numpy as np
 
 from . import dtypes as _dt
+from .device import device_name_of, devices_of_kind
 from .tensor_shape import TensorShape
 
 
@@ -22,7 +24,8 @@ class Tensor:
     Differences from TF: backed by a ``jax.Array``; string tensors are not supported.
     """
 
-    __slots__ = ("_value", "__weakref__")
+    # ``array``: the wrapped jax.Array or tracer. Read it as ``t.array``; only ``wrap`` sets it.
+    __slots__ = ("array", "__weakref__")
     # Make NumPy binary ops defer to Tensor's reflected operators, as TF's EagerTensor does.
     __array_priority__ = 100
 
@@ -31,27 +34,28 @@ class Tensor:
             "tf.Tensor cannot be constructed directly; use tf.constant(value) or tf.convert_to_tensor(value)."
         )
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"tf.Tensor is immutable: cannot set attribute {name!r} (use tf.Variable for state).")
+
     # -- properties ---------------------------------------------------------------
     @property
     def dtype(self) -> _dt.DType:
-        return _dt._BY_NP[self._value.dtype]
+        return _dt._BY_NP[self.array.dtype]
 
     @property
     def shape(self) -> TensorShape:
-        return TensorShape(self._value.shape)
+        return TensorShape(self.array.shape)
 
     def get_shape(self) -> TensorShape:
-        return TensorShape(self._value.shape)
+        return TensorShape(self.array.shape)
 
     @property
     def ndim(self) -> int:
-        return self._value.ndim
+        return self.array.ndim
 
     @property
     def device(self) -> str:
-        from .device import device_name_of
-
-        return device_name_of(self._value)
+        return device_name_of(self.array)
 
     @property
     def backing_device(self) -> str:
@@ -63,21 +67,21 @@ class Tensor:
 
     @property
     def value(self) -> jax.Array:
-        """The underlying jax.Array (tfshim extension)."""
-        return self._value
+        """The underlying jax.Array (tfshim extension; the same as ``.array``)."""
+        return self.array
 
     def numpy(self) -> Any:
         """Tensor.numpy(): a NumPy copy of the value (a NumPy scalar for rank 0), as TF."""
-        if isinstance(self._value, jax.core.Tracer):
+        if isinstance(self.array, jax.core.Tracer):
             raise AttributeError(
                 "'SymbolicTensor' object has no attribute 'numpy' (tfshim: this tensor is symbolic inside "
                 "tf.function; return it from the function, or use tf.print to see its value)"
             )
-        a = np.array(self._value)
+        a = np.array(self.array)
         return a[()] if a.ndim == 0 else a
 
     def _numpy(self) -> np.ndarray:
-        return np.asarray(self._value)
+        return np.asarray(self.array)
 
     def ref(self) -> Reference:
         """Tensor.ref(): a hashable reference to this tensor."""
@@ -87,35 +91,31 @@ class Tensor:
         return Reference(self)
 
     def set_shape(self, shape: Any) -> None:
-        if not TensorShape(self._value.shape).is_compatible_with(shape):
+        if not TensorShape(self.array.shape).is_compatible_with(shape):
             raise ValueError(f"Tensor's shape {self.shape} is not compatible with supplied shape {TensorShape(shape)}.")
 
     def cpu(self) -> Tensor:
         """Tensor.cpu(): a copy of this tensor on the CPU."""
-        from .device import copy_to
-
-        return copy_to(self, "CPU")
+        return _copy_to(self, "CPU")
 
     def gpu(self, gpu_index: int = 0) -> Tensor:
         """Tensor.gpu(): a copy on GPU ``gpu_index``; RuntimeError where there is no such GPU, as TF."""
-        from .device import copy_to
-
-        return copy_to(self, "GPU", gpu_index)
+        return _copy_to(self, "GPU", gpu_index)
 
     # -- Python protocols -------------------------------------------------------
     def __repr__(self) -> str:
-        if isinstance(self._value, jax.core.Tracer):
+        if isinstance(self.array, jax.core.Tracer):
             return f"<tf.Tensor 'symbolic' shape={self.shape} dtype={self.dtype.name}>"
         return f"<tf.Tensor: shape={self.shape}, dtype={self.dtype.name}, numpy={_np_repr(self._numpy())}>"
 
     def __str__(self) -> str:
-        if isinstance(self._value, jax.core.Tracer):
+        if isinstance(self.array, jax.core.Tracer):
             return repr(self)
         text = _np_str(self._numpy())
         return f"tf.Tensor({chr(10) if chr(10) in text else ''}{text}, shape={self.shape}, dtype={self.dtype.name})"
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        a = np.asarray(self._value)
+        a = np.asarray(self.array)
         if dtype is not None:
             a = a.astype(dtype, copy=False)
         return a
@@ -137,14 +137,14 @@ class Tensor:
         return self._numpy()[()].__index__()
 
     def __len__(self) -> int:
-        if self._value.ndim == 0:
+        if self.array.ndim == 0:
             raise TypeError("Scalar tensor has no `len()`")
-        return self._value.shape[0]
+        return self.array.shape[0]
 
     def __iter__(self):
-        if self._value.ndim == 0:  # raised by iter() itself, as TF
+        if self.array.ndim == 0:  # raised by iter() itself, as TF
             raise TypeError("Cannot iterate over a scalar tensor.")
-        return (self[i] for i in range(self._value.shape[0]))
+        return (self[i] for i in range(self.array.shape[0]))
 
     def __hash__(self) -> int:
         raise TypeError("Tensor is unhashable. Instead, use tensor.ref() as the key.")
@@ -156,9 +156,7 @@ class Tensor:
         return self
 
     def __reduce__(self):
-        from .convert import constant
-
-        return (constant, (self.numpy(),))
+        return (_from_numpy, (self.numpy(),))
 
     def __format__(self, spec: str) -> str:
         # As TF: NumPy's formatting of the value (a NumPy scalar formats as the Python number).
@@ -169,11 +167,25 @@ class Tensor:
 def wrap(value: Any) -> Tensor:
     """Wrap a jax.Array (or tracer) into a Tensor without any checks (internal fast path)."""
     t = _new(Tensor)
-    t._value = value
+    _set_array(t, value)
     return t
 
 
 _new = object.__new__
+_set_array = Tensor.array.__set__  # the slot's own setter: Tensor.__setattr__ refuses every write
+
+
+def _from_numpy(a: Any) -> Tensor:
+    """Unpickling: a Tensor from the NumPy value ``Tensor.__reduce__`` stored."""
+    return wrap(jax.device_put(np.asarray(a)))
+
+
+def _copy_to(t: Tensor, kind: str, index: int = 0) -> Tensor:
+    """Tensor.cpu()/.gpu(): an explicit copy; as in TF there is no soft placement here (RuntimeError)."""
+    devs = devices_of_kind(kind)
+    if index >= len(devs):
+        raise RuntimeError(f"{kind}:{index} unknown device.")
+    return wrap(jax.device_put(t.array, devs[index]))
 
 
 class Reference:
@@ -210,7 +222,7 @@ def _np_str(a: np.ndarray) -> str:
 
 
 def _flatten(t: Tensor):
-    return (t._value,), None
+    return (t.array,), None
 
 
 def _unflatten(aux: Any, children: Any) -> Tensor:

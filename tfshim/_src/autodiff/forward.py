@@ -8,10 +8,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import errors, state
-from .convert import convert_to_tensor
+from ..core import errors, state
+from ..core.convert import convert_to_tensor
+from ..core.tensor import Tensor, wrap
 from .tape import UnconnectedGradients, _unconnected
-from .tensor import Tensor, wrap
 
 
 def _flat(x: Any) -> tuple[list, Any]:
@@ -33,18 +33,18 @@ class ForwardAccumulator:
         self._tangents: dict = {}  # id(tensor) -> (tensor, tangent jax value)
         self._var_tangents: dict = {}  # id(variable) -> (variable, tangent jax value)
         for p, t in zip(p_flat, t_flat):
-            tv = convert_to_tensor(t)._value
+            tv = convert_to_tensor(t).array
             if getattr(p, "_tfshim_variable", False):
                 if tuple(tv.shape) != tuple(p.shape.as_list()):
                     raise ValueError(f"ForwardAccumulator: tangent shape {tv.shape} does not match primal {p.shape}.")
-                self._var_tangents[id(p)] = (p, tv.astype(p._value.dtype))
+                self._var_tangents[id(p)] = (p, tv.astype(p.array.dtype))
             else:
                 p = convert_to_tensor(p)
-                if tv.shape != p._value.shape:
+                if tv.shape != p.array.shape:
                     raise ValueError(
-                        f"ForwardAccumulator: tangent shape {tv.shape} does not match primal shape {p._value.shape}."
+                        f"ForwardAccumulator: tangent shape {tv.shape} does not match primal shape {p.array.shape}."
                     )
-                self._tangents[id(p)] = (p, tv.astype(p._value.dtype))
+                self._tangents[id(p)] = (p, tv.astype(p.array.dtype))
         self._active = False
 
     def __enter__(self) -> ForwardAccumulator:
@@ -75,31 +75,24 @@ class ForwardAccumulator:
                 out.append(None)
         return jax.tree_util.tree_unflatten(tree, out)
 
-
-def on_variable_read(var: Any, t: Tensor) -> None:
-    for acc in state.accumulators:
-        entry = acc._var_tangents.get(id(var))
+    # -- what the core's recorder calls ------------------------------------------------
+    def _on_variable_read(self, var: Any, t: Tensor) -> None:
+        entry = self._var_tangents.get(id(var))
         if entry is not None:
-            acc._tangents[id(t)] = (t, entry[1])
+            self._tangents[id(t)] = (t, entry[1])
 
+    def _on_variable_assign(self, var: Any, t: Tensor) -> None:
+        self._var_tangents.pop(id(var), None)
 
-def on_variable_assign(var: Any, t: Tensor) -> None:
-    for acc in state.accumulators:
-        acc._var_tangents.pop(id(var), None)
-
-
-def on_op(fn: Any, inputs: tuple, outs: tuple) -> None:
-    for acc in state.accumulators:
-        tan = acc._tangents
+    def _record(self, fn: Any, inputs: tuple, outs: tuple, node: Any) -> None:
+        tan = self._tangents
         if not any(id(t) in tan for t in inputs):
-            continue
-        primals = [t._value for t in inputs]
+            return
+        primals = [t.array for t in inputs]
         tangents = [
             tan[id(t)][1]
             if id(t) in tan
-            else (
-                jnp.zeros_like(t._value) if _differentiable(t._value) else np.zeros(t._value.shape, jax.dtypes.float0)
-            )
+            else (jnp.zeros_like(t.array) if _differentiable(t.array) else np.zeros(t.array.shape, jax.dtypes.float0))
             for t in inputs
         ]
         state.replaying.append(True)
@@ -118,5 +111,5 @@ def on_op(fn: Any, inputs: tuple, outs: tuple) -> None:
             state.replaying.pop()
         out_t = out_t if isinstance(out_t, (tuple, list)) else (out_t,)
         for o, ot in zip(outs, out_t):
-            if _differentiable(o._value):
+            if _differentiable(o.array):
                 tan[id(o)] = (o, ot)

@@ -17,7 +17,9 @@ import numpy as np
 
 from . import dtypes as _dt
 from . import errors, state
+from .casting import cast_impl
 from .device import put
+from .dispatch import run
 from .tensor import Tensor, wrap
 from .tensor_shape import TensorShape
 
@@ -187,7 +189,7 @@ def _to_numpy(value: Any, dtype: _dt.DType | None, fn: str, allow_cast: bool) ->
 
 
 def _from_tensor(t: Tensor, dtype: _dt.DType | None, fn: str) -> Tensor:
-    if dtype is not None and t._value.dtype != dtype._np:
+    if dtype is not None and t.array.dtype != dtype._np:
         raise ValueError(f"Tensor conversion requested dtype {dtype.name} for Tensor with dtype {t.dtype.name}: {t!r}")
     return t
 
@@ -220,18 +222,14 @@ def constant(value: Any, dtype: Any = None, shape: Any = None, name: Any = "Cons
         if dt is not None and t.dtype != dt and isinstance(value, Tensor):
             raise TypeError(f"Expected tensor {t._numpy()} with dtype {dt!r}, but got dtype {t.dtype!r}.")
         if dt is not None and t.dtype != dt:
-            from .ops.math import cast
-
             t = cast(t, dt)
         arr = None
     else:
         arr = _to_numpy(value, dt, "tf.constant", allow_cast=True)
         t = None
     if shape is not None:
-        from .tensor_shape import TensorShape
-
         shp = tuple(TensorShape(shape).as_list())
-        base = arr if arr is not None else np.asarray(t._value)
+        base = arr if arr is not None else np.asarray(t.array)
         if base.size == int(np.prod(shp)):
             base = base.reshape(shp)
         elif base.size == 1:
@@ -266,3 +264,10 @@ def scalar_like(value: Any, dtype: _dt.DType) -> Tensor:
             _scalar_cache.clear()
         _scalar_cache[key] = v
     return wrap(v)
+
+
+def cast(t: Tensor, dt: _dt.DType) -> Tensor:
+    """tf.cast's kernel on a Tensor (the core's own conversions; tf.cast adds TF's argument checks)."""
+    if t.array.dtype == dt._np:
+        return t
+    return run(cast_impl, (t,), "tf.cast", dtype=dt._np.str)

@@ -14,37 +14,25 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
+import threading
 import weakref
 from typing import Any, Callable
 
 import jax
 
-from . import config as _config
-from . import state
-from .tape import record
-from .tensor import Tensor, wrap
+from .. import config as _config
+from ..core import state
+from ..core.convert import constant, convert_to_tensor
+from ..core.dispatch import strip_jax_notes
+from ..core.record import is_variable, record
+from ..core.stateless import CreatedVariable, LiftVariable, StatelessScope
+from ..core.tensor import Tensor, wrap
+from ..core.variable import for_donation
 
 _log = logging.getLogger("tfshim")
 
 
-class LiftVariable(Exception):  # noqa: N818 - internal control flow, never reaches users
-    """Raised inside a trace when a variable that was not lifted is read or assigned."""
-
-    def __init__(self, var: Any):
-        super().__init__("internal: variable must be lifted")
-        self.var = var
-
-
-class _CreatedVariable(Exception):  # noqa: N818
-    """Raised inside a trace when the traced function creates a tf.Variable."""
-
-
-def on_variable_created_in_trace(var: Any) -> None:
-    raise _CreatedVariable()
-
-
-def _is_var(x: Any) -> bool:
-    return getattr(x, "_tfshim_variable", False)
+_is_var = is_variable
 
 
 def _flatten(x: Any) -> tuple[list, Any]:
@@ -91,7 +79,7 @@ def _candidates(fn: Callable, instance: Any, args: tuple, kwargs: dict) -> dict:
 
 def _leaf_key(x: Any) -> Any:
     if isinstance(x, Tensor):
-        v = x._value
+        v = x.array
         return ("T", v.shape, v.dtype)
     if _is_var(x):
         return ("V", id(x))
@@ -126,33 +114,29 @@ class ConcreteFunction:
             variables = list(lifted.values())
 
             def pure(var_vals: list, arg_vals: list, variables: list = variables) -> tuple:
-                saved = [v._value for v in variables]
                 state.tracing.append(True)
                 try:
-                    for v, x in zip(variables, var_vals):
-                        v._value = x
-                    leaves = list(flat)
-                    for i, x in zip(tensor_pos, arg_vals):
-                        leaves[i] = wrap(x)
-                    a, k = jax.tree_util.tree_unflatten(tree, leaves)
-                    result = fn(*a, **k)
-                    out_flat, out_tree = _flatten(result)
-                    is_t = [isinstance(o, Tensor) or _is_var(o) for o in out_flat]
-                    out_vals = [(o._value if isinstance(o, Tensor) else o._value) for o, t in zip(out_flat, is_t) if t]
-                    changed = [j for j, (v, x) in enumerate(zip(variables, var_vals)) if v._value is not x]
-                    new_vals = [variables[j]._value for j in changed]
+                    with StatelessScope(variables, var_vals) as scope:
+                        leaves = list(flat)
+                        for i, x in zip(tensor_pos, arg_vals):
+                            leaves[i] = wrap(x)
+                        a, k = jax.tree_util.tree_unflatten(tree, leaves)
+                        result = fn(*a, **k)
+                        out_flat, out_tree = _flatten(result)
+                        is_t = [isinstance(o, Tensor) or _is_var(o) for o in out_flat]
+                        out_vals = [o.array for o, t in zip(out_flat, is_t) if t]
                     out_info.update(
-                        tree=out_tree, is_t=is_t, static=[o for o, t in zip(out_flat, is_t) if not t], changed=changed
+                        tree=out_tree, is_t=is_t, static=[o for o, t in zip(out_flat, is_t) if not t],
+                        changed=scope.changed(),
                     )
-                    return out_vals, new_vals
+                    return out_vals, scope.values()
                 finally:
-                    for v, x in zip(variables, saved):
-                        v._value = x
                     state.tracing.pop()
 
-            jitted = jax.jit(pure)
-            arg_vals = [flat[i]._value for i in tensor_pos]
-            var_vals = [v._value for v in variables]
+            # Donating: the step returns every variable's new value, so XLA may update them in place.
+            jitted = jax.jit(pure, donate_argnums=(0,) if variables and owner._donate else ())
+            arg_vals = [flat[i].array for i in tensor_pos]
+            var_vals = [v.array for v in variables]
             try:
                 lowered = jitted.trace(var_vals, arg_vals)
             except LiftVariable as e:
@@ -163,6 +147,9 @@ class ConcreteFunction:
             break
         self._variables = variables
         self._jitted = jitted
+        # Under a recording tape the variables' reads are recorded Tensors holding the buffers, which must
+        # survive: such calls (and the tape's replay) use the same program without donation.
+        self._jitted_keep = jax.jit(pure) if variables and owner._donate else jitted
         self._lowered = lowered
         self._tensor_pos = tensor_pos
         self._out = dict(out_info)
@@ -170,7 +157,7 @@ class ConcreteFunction:
         n_args = len(tensor_pos)
         self._n_args = n_args
 
-        def diff_fn(*vals: Any, _j: Callable = jitted, _n: int = n_args) -> tuple:
+        def diff_fn(*vals: Any, _j: Callable = self._jitted_keep, _n: int = n_args) -> tuple:
             return tuple(_j(list(vals[_n:]), list(vals[:_n]))[0])
 
         self._diff_fn = diff_fn
@@ -184,12 +171,19 @@ class ConcreteFunction:
         recording = state.recording_tapes or state.accumulators
         if recording:
             reads = [v._read() for v in variables]
-            var_vals = [t._value for t in reads]
+            var_vals = [t.array for t in reads]
         else:
-            var_vals = [v._value for v in variables]
-        out_vals, new_vals = self._jitted(var_vals, [t._value for t in arg_tensors])
-        for j, x in zip(self._out["changed"], new_vals):
-            variables[j]._value = x
+            var_vals = [v.array for v in variables]
+        arg_vals = [t.array for t in arg_tensors]
+        if recording or state.scopes:  # keep the buffers (recorded reads, or values of an enclosing trace)
+            out_vals, new_vals = self._jitted_keep(var_vals, arg_vals)
+            for j in self._out["changed"]:
+                variables[j].write_array(new_vals[j])
+        else:
+            out_vals, new_vals = self._jitted(for_donation(variables, var_vals), arg_vals)
+            del var_vals
+            for v, x in zip(variables, new_vals):
+                v.write_array(x)
         outs = [wrap(x) for x in out_vals]
         if recording and outs:
             record(self._diff_fn, tuple(arg_tensors) + tuple(reads), tuple(outs))
@@ -237,6 +231,10 @@ class Function:
         self._called = False
         self._eager_reason: str | None = None
         self._instances: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        # Tracing is serialised per function: threads making the first call at once trace it once.
+        self._lock = threading.RLock()
+        # Compiled calls donate the variables' buffers when nothing else holds them (see donatable).
+        self._donate = True
         functools.update_wrapper(self, python_function)
 
     @property
@@ -279,8 +277,6 @@ class Function:
     def _signature_args(self, args: tuple, kwargs: dict) -> tuple:
         if self._input_signature is None:
             return args, kwargs
-        from .convert import convert_to_tensor
-
         if kwargs:
             names = list(inspect.signature(self._python_function).parameters)
             args = tuple(args) + tuple(kwargs.pop(n) for n in names[len(args) :] if n in kwargs)
@@ -320,9 +316,12 @@ class Function:
         key = self._key(flat, tree)
         conc = self._cache.get(key)
         if conc is None:
-            conc = self._new_trace(key, args, kwargs)
-            if conc is None:  # ran eagerly (variables created, or Python control flow on tensors)
-                return self._eager_result
+            with self._lock:
+                conc = self._cache.get(key)
+                if conc is None:
+                    conc = self._new_trace(key, args, kwargs)
+                    if conc is None:  # ran eagerly (variables created, or Python control flow on tensors)
+                        return self._eager_result
         self._called = True
         return conc._call_flat(flat, tree)
 
@@ -336,11 +335,9 @@ class Function:
             try:
                 conc = ConcreteFunction(self, args, kwargs)
             except Exception as e:
-                from .dispatch import strip_jax_notes
-
                 strip_jax_notes(e)
                 raise
-        except _CreatedVariable:
+        except CreatedVariable:
             if self._called or self._created_on_first_call:
                 raise ValueError(
                     "tf.function only supports singleton tf.Variables created on the first call. Make sure the "
@@ -378,8 +375,6 @@ class Function:
 
     def get_concrete_function(self, *args: Any, **kwargs: Any) -> ConcreteFunction:
         """tf.function.get_concrete_function: the trace for these arguments (TensorSpecs allowed)."""
-        from .convert import constant
-
         def spec_to_tensor(x: Any) -> Any:
             if type(x).__name__ == "TensorSpec":
                 shape = [1 if d is None else d for d in x.shape.as_list()]

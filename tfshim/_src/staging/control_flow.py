@@ -5,8 +5,9 @@ Eagerly (concrete predicates) they run as Python control flow, op by op, exactly
 On tracers (inside tf.function) or for vectorized_map they run as one JAX control-flow primitive
 (lax.cond / lax.while_loop / lax.scan / jax.vmap) recorded as ONE node on the recording tapes.
 The tensors and variables the branch/body functions capture from outside are found by running
-them once under a capturing tape; the node takes them as explicit inputs (their values are
-swapped in while the node is replayed), so gradients flow to captured weights too.
+them once under a capturing tape; the node takes them as explicit inputs, and a stateless scope
+gives them the node's input values while it runs (the tape's replay passes tracers), so
+gradients flow to captured tensors and weights too.
 """
 
 from __future__ import annotations
@@ -15,16 +16,15 @@ from typing import Any, Callable
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 
-from . import state
-from .convert import convert_to_tensor
-from .tape import GradientTape, record
-from .tensor import Tensor, wrap
-
-
-def _is_var(x: Any) -> bool:
-    return getattr(x, "_tfshim_variable", False)
+from ..autodiff.tape import GradientTape
+from ..core import errors, state
+from ..core.convert import convert_to_tensor
+from ..core.record import is_variable as _is_var
+from ..core.record import record
+from ..core.stateless import StatelessScope, array_of
+from ..core.tensor import Tensor, wrap
+from ..ops.array import concat, stack
 
 
 def _flat(x: Any) -> tuple[list, Any]:
@@ -37,11 +37,11 @@ def _to_tensors(x: Any) -> Any:
 
 
 def _is_traced(*xs: Any) -> bool:
-    return bool(state.tracing) or any(isinstance(t._value, jax.core.Tracer) for t in xs if isinstance(t, Tensor))
+    return bool(state.tracing) or any(isinstance(t.array, jax.core.Tracer) for t in xs if isinstance(t, Tensor))
 
 
 class _CaptureTape(GradientTape):
-    """Records which outside tensors/variables a function uses (everything counts as watched)."""
+    """Records which outside tensors/variables a function uses (every variable counts as watched)."""
 
     _captures_all = True
 
@@ -49,15 +49,14 @@ class _CaptureTape(GradientTape):
         super().__init__(persistent=True, watch_accessed_variables=True)
         self.produced: set = {id(t) for t in inputs}
         self.captured: dict = {}
-        self.variables: dict = {}
 
-
-def _capture_record(tape: _CaptureTape, inputs: tuple, outs: tuple) -> None:
-    for t in inputs:
-        if id(t) not in tape.produced and id(t) not in tape.captured:
-            tape.captured[id(t)] = t
-    for o in outs:
-        tape.produced.add(id(o))
+    def _record(self, fn: Callable, inputs: tuple, outs: tuple, node: Any) -> Any:
+        for t in inputs:
+            if id(t) not in self.produced and id(t) not in self.captured:
+                self.captured[id(t)] = t
+        for o in outs:
+            self.produced.add(id(o))
+        return node
 
 
 def captures_of(fn: Callable, example_inputs: list) -> tuple[list, list]:
@@ -66,11 +65,9 @@ def captures_of(fn: Callable, example_inputs: list) -> tuple[list, list]:
     saved = list(state.recording_tapes)
     state.recording_tapes[:] = [cap]
     cap._recording = True
-    state.capturing.append(cap)
     try:
         fn(*example_inputs)
     finally:
-        state.capturing.pop()
         state.recording_tapes[:] = saved
         cap._recording = False
     variables = list(cap._watched_vars.values())
@@ -79,33 +76,17 @@ def captures_of(fn: Callable, example_inputs: list) -> tuple[list, list]:
     return tensors, variables
 
 
-class _Swap:
-    """Give captured tensors and variables other values while a node is replayed."""
-
-    def __init__(self, objs: list, values: list):
-        self.objs, self.values = objs, values
-
-    def __enter__(self) -> None:
-        self.saved = [o._value for o in self.objs]
-        for o, v in zip(self.objs, self.values):
-            o._value = v
-
-    def __exit__(self, *exc: Any) -> None:
-        for o, v in zip(self.objs, self.saved):
-            o._value = v
-
-
 def functional_op(name: str, explicit: list, body: Callable, probe: Callable) -> list:
     """Run ``body(*explicit_values) -> list of jax values`` as one recorded node.
 
     ``probe()`` runs the user functions once on Tensors so their captures can be found.
     """
     cap_tensors, cap_vars = captures_of(lambda *a: probe(), [])
-    objs = cap_tensors + cap_vars
-    n = len(explicit)
+    n, nt = len(explicit), len(cap_tensors)
 
     def node_fn(*vals: Any) -> tuple:
-        with _Swap(objs, list(vals[n:])):
+        subs = {id(t): v for t, v in zip(cap_tensors, vals[n : n + nt])}
+        with StatelessScope(cap_vars, vals[n + nt :], lift=False, tensors=subs):
             saved = list(state.recording_tapes)
             state.recording_tapes[:] = []
             try:
@@ -116,23 +97,11 @@ def functional_op(name: str, explicit: list, body: Callable, probe: Callable) ->
     node_fn.__name__ = name
     reads = [v._read() for v in cap_vars]
     inputs = tuple(explicit) + tuple(cap_tensors) + tuple(reads)
-    outs = node_fn(*[t._value for t in inputs])
+    outs = node_fn(*[array_of(t) for t in inputs])
     res = tuple(wrap(o) for o in outs)
     if state.recording_tapes or state.accumulators:
         record(node_fn, inputs, res)
     return list(res)
-
-
-def _values(ts: list) -> list:
-    return [t._value for t in ts]
-
-
-def _call_flat(fn: Callable, tree: Any, vals: list) -> list:
-    """Call a user function on Tensors built from ``vals``; returns flat jax values and the out tree."""
-    args = jax.tree_util.tree_unflatten(tree, [wrap(v) for v in vals])
-    out = fn(*args) if isinstance(args, (list, tuple)) else fn(args)
-    flat, otree = _flat(_to_tensors(out))
-    return [t._value for t in flat], otree
 
 
 # ------------------------------------------------------------------------------------------- cond
@@ -155,7 +124,7 @@ def cond(pred: Any, true_fn: Callable | None = None, false_fn: Callable | None =
         def b() -> list:
             flat, tree = _flat(_to_tensors(fn()))
             trees[key] = tree
-            return [t._value for t in flat]
+            return [array_of(t) for t in flat]
 
         return b
 
@@ -184,8 +153,6 @@ def case(
     if exclusive and not _is_traced(*[convert_to_tensor(p) for p, _ in pairs]):
         n = sum(bool(convert_to_tensor(p)) for p, _ in pairs)
         if n > 1:
-            from . import errors
-
             raise errors.InvalidArgumentError(
                 None, None, "tf.case: more than one condition evaluated as True with exclusive=True."
             )
@@ -226,7 +193,7 @@ def switch_case(branch_index: Any, branch_fns: Any, default: Callable | None = N
             def b() -> list:
                 flat, tree = _flat(_to_tensors(f()))
                 trees["t"] = tree
-                return [t._value for t in flat]
+                return [array_of(t) for t in flat]
 
             return b
 
@@ -271,21 +238,20 @@ def while_loop(
         vals = list(vals)
 
         def cond_v(vals: list) -> Any:
-            return convert_to_tensor(cond(*jax.tree_util.tree_unflatten(tree, [wrap(v) for v in vals])))._value
+            return array_of(convert_to_tensor(cond(*jax.tree_util.tree_unflatten(tree, [wrap(v) for v in vals]))))
 
         def body_v(vals: list) -> list:
             out = body(*jax.tree_util.tree_unflatten(tree, [wrap(v) for v in vals]))
             out = list(out) if isinstance(out, (list, tuple)) else [out]
             of, _ = _flat(_to_tensors(out))
-            return [
-                jnp.asarray(o._value).astype(v.dtype).reshape(v.shape) if o._value.shape == v.shape else o._value
-                for o, v in zip(of, vals)
-            ]
+            arrays = [array_of(o) for o in of]
+            return [jnp.asarray(o).astype(v.dtype).reshape(v.shape) if o.shape == v.shape else o
+                    for o, v in zip(arrays, vals)]
 
         if maximum_iterations is None:
             return jax.lax.while_loop(lambda v: cond_v(v).astype(bool).reshape(()), body_v, vals)
         mi = convert_to_tensor(maximum_iterations)
-        if isinstance(mi._value, jax.core.Tracer):
+        if isinstance(mi.array, jax.core.Tracer):
             raise ValueError("tf.while_loop: maximum_iterations must be a Python int or a concrete tensor.")
         n = int(mi)
 
@@ -326,8 +292,6 @@ def map_fn(
     elems = _to_tensors(elems)
     flat, tree = _flat(elems)
     n = _leading(flat)
-    from .ops.array import stack
-
     if not _is_traced(*flat):
         results = []
         for i in range(n):
@@ -349,7 +313,7 @@ def vectorized_map(fn: Callable, elems: Any, fallback_to_while_loop: bool = True
     trees: dict = {}
 
     def one(*vals: Any) -> list:
-        out, otree = _call_flat(lambda x: fn(x), tree, list(vals)) if False else _apply(fn, tree, vals)
+        out, otree = _apply(fn, tree, vals)
         trees["o"] = otree
         return out
 
@@ -367,7 +331,7 @@ def _apply(fn: Callable, tree: Any, vals: Any) -> tuple:
     x = jax.tree_util.tree_unflatten(tree, [wrap(v) for v in vals])
     out = _to_tensors(fn(x))
     of, otree = _flat(out)
-    return [t._value for t in of], otree
+    return [array_of(t) for t in of], otree
 
 
 def scan(
@@ -403,7 +367,7 @@ def scan(
             x = jax.tree_util.tree_unflatten(etree, [wrap(v) for v in xs])
             out = _to_tensors(fn(acc, x))
             of, _ = _flat(out)
-            new = [o._value.astype(c.dtype) for o, c in zip(of, carry)]
+            new = [array_of(o).astype(c.dtype) for o, c in zip(of, carry)]
             return new, new
 
         _, ys = jax.lax.scan(step, list(vals[:ni]), list(vals[ni:]), reverse=reverse)
@@ -415,8 +379,6 @@ def scan(
     outs = functional_op("scan", iflat + eflat, body, probe)
     res = jax.tree_util.tree_unflatten(itree, outs)
     if initializer is None:
-        from .ops.array import concat
-
         rf, rt = _flat(res)
         first = [t[None] for t in iflat]
         rf = [concat([r, f], 0) if reverse else concat([f, r], 0) for r, f in zip(rf, first)]
@@ -453,5 +415,3 @@ def foldr(
     rf, rt = _flat(res)
     return jax.tree_util.tree_unflatten(rt, [r[0] for r in rf])
 
-
-_ = np

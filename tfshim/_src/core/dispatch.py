@@ -3,22 +3,31 @@
 ``primitive(impl, **attrs)`` returns the jitted function for one op and its static attributes
 (cached, so JAX's C++ fast path is used on every later call and a recorded node can be keyed
 by the function object). ``execute`` runs it on Tensors, turns JAX's exceptions into TF's,
-and records the call on every recording tape / forward accumulator.
+and records the call on every recording tape / forward accumulator. Every op of the op table,
+the elementwise and matmul fast paths included, runs through ``execute``.
+
+Inputs are read through the innermost stateless scope when it substitutes tensors (a control-flow
+body replayed under a JAX transformation sees its captured tensors as the replay's values).
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 from typing import Any, Callable
 
 import jax
 
 from . import dtypes as _dt
 from . import errors, state
-from .tape import record
+from .record import record
 from .tensor import Tensor, wrap
 
+# (impl, attrs) -> jitted function. Bounded: a program that makes ever new static attributes (a new
+# Python float as an attribute each step) must not grow it without end. Eviction is oldest-first;
+# an evicted entry only costs a new jit (recorded tape nodes keep their function objects).
 _cache: dict = {}
+CACHE_SIZE = 8192
 
 try:  # the exception XLA raises at run time (e.g. a failed runtime check)
     from jax.errors import JaxRuntimeError as _XlaError
@@ -36,14 +45,25 @@ def primitive(impl: Callable, **attrs: Any) -> Callable:
     if f is None:
         f = jax.jit(functools.partial(impl, **attrs) if attrs else impl)
         f.__name__ = getattr(impl, "__name__", "op")
+        if len(_cache) >= CACHE_SIZE:
+            for old in list(itertools.islice(_cache, CACHE_SIZE // 4)):
+                del _cache[old]
         _cache[key] = f
     return f
 
 
+class FallBack(Exception):  # noqa: N818 - internal control flow
+    """Raised by a fast-path primitive at trace time when its inputs need the op's checked path."""
+
+
 def execute(fn: Callable, inputs: tuple, op_name: str) -> Any:
     """Run ``fn`` (from ``primitive``) on Tensors ``inputs``; returns a Tensor or a tuple of Tensors."""
+    scopes = state.scopes
     try:
-        out = fn(*[t._value for t in inputs])
+        if scopes and scopes[-1].tensors:
+            out = fn(*scopes[-1].arrays(inputs))
+        else:
+            out = fn(*[t.array for t in inputs])
     except JAX_ERRORS as e:
         raise translate(e, op_name, inputs) from None
     res = tuple(map(wrap, out)) if type(out) in (tuple, list) else wrap(out)
@@ -71,7 +91,7 @@ def translate(e: BaseException, op_name: str, inputs: tuple = ()) -> BaseExcepti
 
 def _describe(t: Any) -> str:
     if isinstance(t, Tensor):
-        return f"{_dt._BY_NP[t._value.dtype].name} tensor of shape {t.shape}"
+        return f"{_dt._BY_NP[t.array.dtype].name} tensor of shape {t.shape}"
     return repr(t)
 
 

@@ -1,4 +1,9 @@
-"""Per-thread mutable state shared by dispatch, tapes, tf.function and devices.
+"""Per-thread mutable state of the core: the stacks through which higher layers hook into it.
+
+Everything that changes while a program runs and that TF keeps per thread lives here: recording
+tapes and forward accumulators (objects whose methods the recorder calls), stateless scopes (what
+Variables read and write while a step is traced), name scopes, device scopes, tracing flags, the
+random key streams of compiled Keras steps, the Keras call context and tf.distribute's contexts.
 
 As in TF, tapes, device scopes and tracing are thread-local: a GradientTape opened in one thread
 never records the ops of another (for example a tf.data prefetch thread). This module object is
@@ -27,14 +32,18 @@ class _ThreadState(threading.local):
         self.replaying: list = []
         # Non-empty while tf.function traces a Python function (tf.executing_eagerly() is False then).
         self.tracing: list = []
-        # Capturing tapes of control-flow ops (they see every op, like a watching tape).
-        self.capturing: list = []
         # tf.distribute: strategies whose scope is entered (innermost last).
         self.strategy_stack: list = []
         # Replica contexts of strategy.run bodies being traced (innermost last).
         self.replica: list = []
-        # Ids of the variables swapped into the innermost strategy.run body (others must be lifted).
-        self.spmd_vars: list = []
+        # Stateless scopes (core/stateless.py), innermost last: Variables read and write their values there.
+        self.scopes: list = []
+        # tf.name_scope names, innermost last (Variables created in this thread take the prefix).
+        self.name_scopes: list = []
+        # Random key sources replacing the global streams inside a compiled Keras step (innermost last).
+        self.key_streams: list = []
+        # Keras call contexts (training flag of the outermost layer call), innermost last.
+        self.call_contexts: list = []
 
 
 _state = _ThreadState()

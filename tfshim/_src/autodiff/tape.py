@@ -1,9 +1,9 @@
 """tf.GradientTape on JAX: record ops as nodes, differentiate a jitted replay with ``jax.vjp``.
 
-Recording: ``record(fn, inputs, outputs)`` is called by dispatch for every op while a tape is
-recording; an op is kept when one of its inputs is tracked by the tape (watched, a read of a
-watched variable, or the output of a kept op), and only its floating/complex outputs become
-tracked (integers carry no gradient, as in TF).
+Recording: the core's recorder (``core/record.py``) calls ``_record`` on every recording tape for
+every op dispatch runs; an op is kept when one of its inputs is tracked by the tape (watched, a
+read of a watched variable, or the output of a kept op), and only its floating/complex outputs
+become tracked (integers carry no gradient, as in TF).
 
 Differentiation: ``gradient`` cuts the subgraph between sources and targets, builds a pure
 function ``g(*leaves, *consts, *cotangents) -> grads`` that replays it under ``jax.vjp``, and
@@ -16,6 +16,7 @@ call. Constants of the graph are arguments of ``g``, never baked into the compil
 from __future__ import annotations
 
 import collections
+import contextlib
 import enum
 import logging
 from typing import Any, Callable
@@ -23,8 +24,11 @@ from typing import Any, Callable
 import jax
 import jax.numpy as jnp
 
-from . import state
-from .tensor import Tensor, wrap
+from ..core import state
+from ..core.convert import convert_to_tensor
+from ..core.dispatch import run, strip_jax_notes
+from ..core.record import Node, is_variable, record, trackable
+from ..core.tensor import Tensor, wrap
 
 _log = logging.getLogger("tfshim")
 
@@ -48,69 +52,9 @@ _CACHE_SIZE = 256
 _cache: collections.OrderedDict = collections.OrderedDict()
 
 
-class _Node:
-    __slots__ = ("fn", "inputs", "outputs")
-
-    def __init__(self, fn: Callable, inputs: tuple, outputs: tuple):
-        self.fn = fn
-        self.inputs = inputs
-        self.outputs = outputs
-
-
-def _trackable(t: Tensor) -> bool:
-    k = t._value.dtype.kind
-    return k == "f" or k == "c" or t._value.dtype.name == "bfloat16"
-
-
-def record(fn: Callable, inputs: tuple, outputs: Any) -> None:
-    """Record one executed op on every recording tape that tracks one of its inputs."""
-    if state.replaying:
-        return
-    outs = outputs if type(outputs) is tuple else (outputs,)
-    node = None
-    for tape in state.recording_tapes:
-        if state.capturing and tape is state.capturing[-1]:
-            from .control_flow import _capture_record
-
-            _capture_record(tape, inputs, outs)
-            continue
-        tracked = tape._tracked
-        for t in inputs:
-            if id(t) in tracked:
-                break
-        else:
-            continue
-        if node is None:
-            node = _Node(fn, tuple(inputs), outs)
-        producer = tape._producer
-        for i, o in enumerate(outs):
-            if _trackable(o):
-                tracked[id(o)] = o
-                producer[id(o)] = (node, i)
-    if state.accumulators:
-        from .forward import on_op
-
-        on_op(fn, inputs, outs)
-
-
-def on_variable_read(var: Any, t: Tensor) -> None:
-    """Called by Variable reads: watch/track the read on tapes that watch the variable."""
-    if state.replaying:
-        return
-    for tape in state.recording_tapes:
-        vid = id(var)
-        if vid in tape._watched_vars or (tape._watch_accessed and (var.trainable or tape._captures_all)):
-            tape._watch_variable(var)
-            tape._tracked[id(t)] = t
-            tape._var_reads[vid].append(t)
-    if state.accumulators:
-        from .forward import on_variable_read as fwd_read
-
-        fwd_read(var, t)
-
-
-def _is_variable(x: Any) -> bool:
-    return getattr(x, "_tfshim_variable", False)
+_Node = Node
+_trackable = trackable
+_is_variable = is_variable
 
 
 def _is_leaf(x: Any) -> bool:
@@ -159,6 +103,30 @@ class GradientTape:
         self._watched_vars: dict = {}
         self._var_reads: collections.defaultdict = collections.defaultdict(list)
 
+    # -- what the core's recorder calls ------------------------------------------------
+    def _record(self, fn: Callable, inputs: tuple, outs: tuple, node: Node | None) -> Node | None:
+        tracked = self._tracked
+        for t in inputs:
+            if id(t) in tracked:
+                break
+        else:
+            return node
+        if node is None:
+            node = Node(fn, tuple(inputs), outs)
+        producer = self._producer
+        for i, o in enumerate(outs):
+            if trackable(o):
+                tracked[id(o)] = o
+                producer[id(o)] = (node, i)
+        return node
+
+    def _on_variable_read(self, var: Any, t: Tensor) -> None:
+        vid = id(var)
+        if vid in self._watched_vars or (self._watch_accessed and (var.trainable or self._captures_all)):
+            self._watch_variable(var)
+            self._tracked[id(t)] = t
+            self._var_reads[vid].append(t)
+
     # -- context --------------------------------------------------------------
     def __enter__(self) -> GradientTape:
         if self._recording:
@@ -183,8 +151,6 @@ class GradientTape:
 
     def stop_recording(self) -> Any:
         """tape.stop_recording(): a context in which ops are not recorded on this tape."""
-        import contextlib
-
         @contextlib.contextmanager
         def ctx():
             if not self._recording:
@@ -271,13 +237,11 @@ class GradientTape:
         for t in flat:
             if _is_variable(t):
                 # A variable as target stands for its current value: a leaf for that variable.
-                v, t = t, wrap(t._value)
+                v, t = t, wrap(t.array)
                 if v.trainable or id(v) in self._watched_vars:
                     self._tracked[id(t)] = t
                     self._var_reads[id(v)].append(t)
             elif not isinstance(t, Tensor):
-                from .convert import convert_to_tensor
-
                 t = convert_to_tensor(t)
             out.append(t)
         return out
@@ -312,7 +276,7 @@ class GradientTape:
         result = []
         for s, g in zip(src_flat, grads):
             if g is None and unconnected == "zero":
-                g = wrap(jnp.zeros(s.shape.as_list(), s._value.dtype if isinstance(s, Tensor) else s._np_dtype))
+                g = wrap(jnp.zeros(s.shape.as_list(), s.array.dtype if isinstance(s, Tensor) else s._np_dtype))
             result.append(g)
         return result
 
@@ -363,8 +327,6 @@ class GradientTape:
         full = self.jacobian(target, source, unconnected_gradients=unconnected_gradients)
         if full is None:
             return None
-        from .dispatch import run
-
         return run(_batch_diag, (full,), "tf.GradientTape.batch_jacobian", rank_t=target.shape.rank)
 
 
@@ -411,8 +373,6 @@ def _output_gradients(output_gradients: Any, targets: list) -> list:
         raise ValueError(
             f"GradientTape.gradient: got {len(flat)} output_gradients for {len(targets)} targets; pass one per target."
         )
-    from .convert import convert_to_tensor
-
     return [None if g is None else convert_to_tensor(g) for g in flat]
 
 
@@ -480,8 +440,8 @@ class _Plan:
         self.reached = reached
 
     def _key(self, kind: str) -> tuple:
-        avals = tuple((t._value.shape, t._value.dtype) for t in self.leaves) + tuple(
-            (t._value.shape, t._value.dtype) for t in self.consts
+        avals = tuple((t.array.shape, t.array.dtype) for t in self.leaves) + tuple(
+            (t.array.shape, t.array.dtype) for t in self.consts
         )
         ct_key = tuple(c is None for c in self.cts) if self.cts else ()
         return (
@@ -576,12 +536,12 @@ class _Plan:
 
 def _per_replica_leaves() -> Callable:
     """Inside a multi-replica strategy.run, sources become replica-varying before differentiation, so
-    each replica gets its own (local) gradient as in TF, not JAX's implicit sum over replicas."""
+    each replica gets its own (local) gradient as in TF, not JAX's implicit sum over replicas (the
+    replica context on ``state.replica`` knows how)."""
     if not state.replica or state.replica[-1]._axis is None:
         return lambda vals: vals
-    from .distribute.spmd import make_varying
-
-    return lambda vals: tuple(make_varying(v) for v in vals)
+    ctx = state.replica[-1]
+    return lambda vals: tuple(ctx.make_varying(v) for v in vals)
 
 
 def _per_source(leaf_values: Any, owner: list, reached_sources: list) -> tuple:
@@ -616,10 +576,8 @@ def _call_replay(fn: Callable, inputs: tuple) -> tuple:
     """Run a gradient replay with recording off; user errors surface without JAX's internal chain."""
     state.replaying.append(True)
     try:
-        outs = fn(*[t._value for t in inputs])
+        outs = fn(*[t.array for t in inputs])
     except Exception as e:  # noqa: BLE001 - re-raised unchanged, minus JAX's transformation context
-        from .dispatch import strip_jax_notes
-
         raise strip_jax_notes(e).with_traceback(e.__traceback__) from None
     finally:
         state.replaying.pop()
@@ -673,4 +631,4 @@ def _jit_counted(g: Callable) -> Callable:
     return jax.jit(traced)
 
 
-__all__ = ["GradientTape", "UnconnectedGradients", "record", "on_variable_read", "stats"]
+__all__ = ["GradientTape", "UnconnectedGradients", "stats"]

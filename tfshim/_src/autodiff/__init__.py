@@ -1,0 +1,1 @@
+"""Automatic differentiation: GradientTape, ForwardAccumulator, custom_gradient (above the core)."""

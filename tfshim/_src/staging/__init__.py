@@ -1,0 +1,1 @@
+"""Staging: tf.function and the functional control-flow ops (above autodiff and ops)."""
