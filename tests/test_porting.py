@@ -9,6 +9,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import tfshim
 from tfshim._src.porting import check_main, coverage, resolve, scan_source
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,12 +62,10 @@ def test_scan_other_import_forms():
 
 
 def test_resolve_uses_tfshim_namespace():
-    import tfshim
-
-    assert resolve("tf.math.reduce_sum") == (True, "tf.math.reduce_sum")
-    assert resolve("tf.summary.create_file_writer") == (False, "tf.summary")
-    assert resolve("tf.keras.layers.NoSuchLayer") == (False, "tf.keras.layers.NoSuchLayer")
-    assert resolve("tf.nn.relu")[0] == hasattr(tfshim.nn, "relu")
+    assert resolve("tf.math.reduce_sum", tfshim) == (True, "tf.math.reduce_sum")
+    assert resolve("tf.summary.create_file_writer", tfshim) == (False, "tf.summary")
+    assert resolve("tf.keras.layers.NoSuchLayer", tfshim) == (False, "tf.keras.layers.NoSuchLayer")
+    assert resolve("tf.nn.relu", tfshim)[0] == hasattr(tfshim.nn, "relu")
 
 
 def test_check_exit_status_and_report(tmp_path):
@@ -76,13 +75,13 @@ def test_check_exit_status_and_report(tmp_path):
     bad.write_text(UNSUPPORTED)
 
     out = io.StringIO()
-    assert check_main([str(good)], out) == 0
+    assert check_main([str(good)], out, root=tfshim) == 0
     text = out.getvalue()
     assert "tf.nn.relu" in text and "MISSING" not in text
     assert text.splitlines()[-1].startswith("Summary: ") and "0 missing (100% covered)" in text
 
     out = io.StringIO()
-    assert check_main([str(tmp_path)], out) == 1  # a folder: both files
+    assert check_main([str(tmp_path)], out, root=tfshim) == 1  # a folder: both files
     lines = out.getvalue().splitlines()
     (row,) = [ln for ln in lines if ln.startswith("tf.summary.create_file_writer")]
     assert "MISSING" in row and "(tf.summary not in tfshim)" in row and "bad.py:5" in row
@@ -91,7 +90,7 @@ def test_check_exit_status_and_report(tmp_path):
     assert "in 2 file(s)" in lines[-1] and "2 missing" in lines[-1]
 
     out = io.StringIO()
-    assert check_main(["-q", str(bad)], out) == 1
+    assert check_main(["-q", str(bad)], out, root=tfshim) == 1
     assert "tf.reduce_mean" not in out.getvalue() and "tf.strings.join" in out.getvalue()
 
 
@@ -112,11 +111,11 @@ def test_check_command_line(tmp_path):
 
 def test_examples_are_fully_covered():
     out = io.StringIO()
-    assert check_main(["-q", str(ROOT / "examples")], out) == 0, out.getvalue()
+    assert check_main(["-q", str(ROOT / "examples")], out, root=tfshim) == 0, out.getvalue()
 
 
 def test_coverage_against_tensorflow(tf_ref):
-    rows = {m: (c, t) for m, c, t in coverage(tf_ref, ("tf", "tf.math", "tf.summary", "tf.keras.layers"))}
+    rows = {m: (c, t) for m, c, t in coverage(tf_ref, tfshim, ("tf", "tf.math", "tf.summary", "tf.keras.layers"))}
     assert set(rows) == {"tf", "tf.math", "tf.summary", "tf.keras.layers"}
     for cov, tot in rows.values():
         assert 0 <= cov <= tot and tot > 0
@@ -125,6 +124,6 @@ def test_coverage_against_tensorflow(tf_ref):
     from tfshim._src.porting import coverage_main
 
     out = io.StringIO()
-    assert coverage_main(["tf.nn", "--missing"], out) == 0
+    assert coverage_main(["tf.nn", "--missing"], out, root=tfshim) == 0
     text = out.getvalue()
     assert "tf.nn" in text and "missing: " in text and text.splitlines()[-1].startswith("total")

@@ -6,7 +6,8 @@ tfshim's own namespace), with a summary line. Exit status 0 when everything is c
 
 import sys
 
+import tfshim
 from tfshim._src.porting import check_main
 
 if __name__ == "__main__":
-    sys.exit(check_main())
+    sys.exit(check_main(root=tfshim))

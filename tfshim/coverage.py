@@ -6,7 +6,8 @@ TF's public names tfshim implements.
 
 import sys
 
+import tfshim
 from tfshim._src.porting import coverage_main
 
 if __name__ == "__main__":
-    sys.exit(coverage_main())
+    sys.exit(coverage_main(root=tfshim))

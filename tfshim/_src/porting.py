@@ -4,7 +4,9 @@
 ``tensorflow`` (or ``tfshim``): ``import tensorflow as tf``, ``import tensorflow``,
 ``from tensorflow import keras``, ``from tensorflow.keras.layers import Dense``, ...
 ``resolve`` answers "does tfshim implement it" by attribute lookup on the ``tfshim`` package itself,
-so the answer is exactly what a ported script will meet at run time.
+so the answer is exactly what a ported script will meet at run time. That package is handed in as
+``root`` by the entry points (``tfshim/check.py``, ``tfshim/coverage.py``): nothing under
+``tfshim._src`` imports the public namespace it is part of.
 """
 
 from __future__ import annotations
@@ -100,10 +102,9 @@ def scan_source(source: str, path: str = "<string>") -> list[Use]:
     return sorted(uses, key=lambda u: (u.path, u.line, u.name))
 
 
-def resolve(name: str, root: Any = None) -> tuple[bool, str]:
-    """Whether tfshim has ``name`` (``"tf.math.add"``): ``(True, name)`` or ``(False, first missing prefix)``."""
-    if root is None:
-        import tfshim as root
+def resolve(name: str, root: Any) -> tuple[bool, str]:
+    """Whether ``root`` (the ``tfshim`` package, or real TF) has ``name`` (``"tf.math.add"``): ``(True, name)`` or
+    ``(False, first missing prefix)``."""
     obj = root
     parts = name.split(".")
     for i, part in enumerate(parts[1:], start=1):
@@ -127,8 +128,9 @@ def python_files(paths: Iterable[str]) -> Iterator[str]:
             yield p
 
 
-def check_main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
-    """``python -m tfshim.check FILES_OR_FOLDERS``: 0 when tfshim implements every TF name used, 1 if not."""
+def check_main(argv: list[str] | None = None, out: TextIO | None = None, *, root: Any) -> int:
+    """``python -m tfshim.check FILES_OR_FOLDERS``: 0 when tfshim (``root``) implements every TF name used, 1 if
+    not."""
     import argparse
 
     out = out or sys.stdout
@@ -157,7 +159,7 @@ def check_main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     missing = 0
     width = max((len(n) for n in by_name), default=0)
     for name in sorted(by_name):
-        ok, where = resolve(name)
+        ok, where = resolve(name, root)
         missing += not ok
         if ok and args.quiet:
             continue
@@ -201,8 +203,8 @@ def public_names(module: Any) -> list[str]:
     return sorted(names)
 
 
-def coverage(tf_real: Any, modules: Iterable[str] = COVERAGE_MODULES) -> list[tuple[str, int, int]]:
-    """``(module, tfshim-covered names, TF public names)`` per module path."""
+def coverage(tf_real: Any, root: Any, modules: Iterable[str] = COVERAGE_MODULES) -> list[tuple[str, int, int]]:
+    """``(module, names tfshim (``root``) covers, TF public names)`` per module path."""
     rows = []
     for mod in modules:
         ok, _ = resolve(mod, tf_real)
@@ -214,13 +216,14 @@ def coverage(tf_real: Any, modules: Iterable[str] = COVERAGE_MODULES) -> list[tu
         names = public_names(real)
         if not names:  # a namespace of sub-modules only (e.g. tf.keras.datasets)
             continue
-        covered = sum(resolve(f"{mod}.{n}")[0] for n in names)
+        covered = sum(resolve(f"{mod}.{n}", root)[0] for n in names)
         rows.append((mod, covered, len(names)))
     return rows
 
 
-def coverage_main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
-    """``python -m tfshim.coverage``: the fraction of real TensorFlow's public names tfshim has, per module."""
+def coverage_main(argv: list[str] | None = None, out: TextIO | None = None, *, root: Any) -> int:
+    """``python -m tfshim.coverage``: the fraction of real TensorFlow's public names tfshim (``root``, imported
+    before TensorFlow so that it configures JAX first) has, per module."""
     import argparse
 
     out = out or sys.stdout
@@ -231,15 +234,13 @@ def coverage_main(argv: list[str] | None = None, out: TextIO | None = None) -> i
     args = p.parse_args(argv)
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    import tfshim  # noqa: F401  (configures JAX before TensorFlow loads)
-
     try:
         import tensorflow as tf_real
     except ImportError:
         print("TensorFlow is not installed: install it (pip install tensorflow-cpu) to compare.", file=out)
         return 2
     mods = tuple(args.modules) or COVERAGE_MODULES
-    rows = coverage(tf_real, mods)
+    rows = coverage(tf_real, root, mods)
     print(f"{'module':<24} {'tfshim':>7} {'TF':>6} {'covered':>8}", file=out)
     for mod, cov, tot in rows:
         print(f"{mod:<24} {cov:>7} {tot:>6} {100.0 * cov / max(tot, 1):>7.1f}%", file=out)
@@ -247,7 +248,7 @@ def coverage_main(argv: list[str] | None = None, out: TextIO | None = None) -> i
             real = tf_real
             for part in mod.split(".")[1:]:
                 real = getattr(real, part)
-            lacking = [n for n in public_names(real) if not resolve(f"{mod}.{n}")[0]]
+            lacking = [n for n in public_names(real) if not resolve(f"{mod}.{n}", root)[0]]
             if lacking:
                 print("    missing: " + ", ".join(lacking), file=out)
     cov_all, tot_all = sum(r[1] for r in rows), sum(r[2] for r in rows)

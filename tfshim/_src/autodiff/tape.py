@@ -52,13 +52,8 @@ _CACHE_SIZE = 256
 _cache: collections.OrderedDict = collections.OrderedDict()
 
 
-_Node = Node
-_trackable = trackable
-_is_variable = is_variable
-
-
 def _is_leaf(x: Any) -> bool:
-    return isinstance(x, Tensor) or _is_variable(x)
+    return isinstance(x, Tensor) or is_variable(x)
 
 
 _LIST_OF = {}
@@ -173,12 +168,12 @@ class GradientTape:
         """tape.watch(x): track a tensor, variable, or nested structure of them."""
         flat, _ = _flatten(tensor)
         for t in flat:
-            if _is_variable(t):
+            if is_variable(t):
                 self._watch_variable(t)
                 continue
             if not isinstance(t, Tensor):
                 raise ValueError(f"GradientTape.watch: passed in {t!r} that is not a tf.Tensor or tf.Variable.")
-            if not _trackable(t):
+            if not trackable(t):
                 _log.warning("The dtype of the watched tensor must be floating (e.g. tf.float32), got %r", t.dtype)
             self._tracked[id(t)] = t
 
@@ -235,7 +230,7 @@ class GradientTape:
         flat, _ = _flatten(target)
         out = []
         for t in flat:
-            if _is_variable(t):
+            if is_variable(t):
                 # A variable as target stands for its current value: a leaf for that variable.
                 v, t = t, wrap(t.array)
                 if v.trainable or id(v) in self._watched_vars:
@@ -250,14 +245,14 @@ class GradientTape:
         """For each source, the tracked tensors that stand for it (a variable's reads)."""
         out = []
         for s in src_flat:
-            if _is_variable(s):
+            if is_variable(s):
                 if not (s.dtype.is_floating or s.dtype.is_complex):
                     _warn_int(s)
                     out.append([])
                 else:
                     out.append(list(self._var_reads.get(id(s), ())))
             elif isinstance(s, Tensor):
-                if not _trackable(s):
+                if not trackable(s):
                     _warn_int(s)
                     out.append([])
                 else:
@@ -495,7 +490,8 @@ class _Plan:
             return g
 
         fn = _cached_replay(self._key("grad"), build)
-        ct_tensors = tuple(_placeholder_ct(t) if c is None else c for t, c in zip(self.targets, self.cts))
+        # A None cotangent is passed as the target itself (static shape); g replaces it by ones_like.
+        ct_tensors = tuple(t if c is None else c for t, c in zip(self.targets, self.cts))
         return self._run_node(fn, tuple(self.leaves) + tuple(self.consts) + ct_tensors, reached_sources)
 
     def run_jacobian(self) -> list:
@@ -582,11 +578,6 @@ def _call_replay(fn: Callable, inputs: tuple) -> tuple:
     finally:
         state.replaying.pop()
     return tuple(map(wrap, outs))
-
-
-def _placeholder_ct(t: Tensor) -> Tensor:
-    # A cotangent argument that g replaces by ones_like(output); passing the target keeps shapes static.
-    return t
 
 
 def _out(v: Any, k: int) -> Any:

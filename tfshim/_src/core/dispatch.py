@@ -21,6 +21,7 @@ import jax
 from . import dtypes as _dt
 from . import errors, state
 from .record import record
+from .stateless import SUBSTITUTING
 from .tensor import Tensor, wrap
 
 # (impl, attrs) -> jitted function. Bounded: a program that makes ever new static attributes (a new
@@ -58,15 +59,20 @@ class FallBack(Exception):  # noqa: N818 - internal control flow
 
 def execute(fn: Callable, inputs: tuple, op_name: str) -> Any:
     """Run ``fn`` (from ``primitive``) on Tensors ``inputs``; returns a Tensor or a tuple of Tensors."""
-    scopes = state.scopes
     try:
-        if scopes and scopes[-1].tensors:
-            out = fn(*scopes[-1].arrays(inputs))
+        # A substituting scope is rare (a control-flow body replayed under a JAX transformation); the
+        # process-wide count keeps the per-thread lookup off the hot path otherwise.
+        if SUBSTITUTING[0] and state.scopes and state.scopes[-1].tensors:
+            out = fn(*state.scopes[-1].arrays(inputs))
+        elif len(inputs) == 2:
+            out = fn(inputs[0].array, inputs[1].array)
+        elif len(inputs) == 1:
+            out = fn(inputs[0].array)
         else:
             out = fn(*[t.array for t in inputs])
     except JAX_ERRORS as e:
         raise translate(e, op_name, inputs) from None
-    res = tuple(map(wrap, out)) if type(out) in (tuple, list) else wrap(out)
+    res = tuple(map(wrap, out)) if type(out) is tuple or type(out) is list else wrap(out)
     if state.recording_tapes or state.accumulators:
         record(fn, inputs, res)
     return res

@@ -160,11 +160,6 @@ _BY_NP = {d._np: d for d in ALL if d._np is not None}
 _BY_ENUM = {d.as_datatype_enum: d for d in ALL}
 
 
-def from_numpy(np_dtype: np.dtype) -> DType:
-    """The DType of a NumPy dtype object (fast path used by Tensor.dtype)."""
-    return _BY_NP[np_dtype]
-
-
 def as_dtype(type_value: Any) -> DType:
     """tf.as_dtype: convert a DType, name, NumPy type or enum into a ``tf.DType``."""
     if isinstance(type_value, DType):

@@ -3,7 +3,8 @@
 Everything that changes while a program runs and that TF keeps per thread lives here: recording
 tapes and forward accumulators (objects whose methods the recorder calls), stateless scopes (what
 Variables read and write while a step is traced), name scopes, device scopes, tracing flags, the
-random key streams of compiled Keras steps, the Keras call context and tf.distribute's contexts.
+random key streams of compiled Keras steps, the Keras call context, layer name scopes and automatic
+layer names, and tf.distribute's contexts.
 
 As in TF, tapes, device scopes and tracing are thread-local: a GradientTape opened in one thread
 never records the ops of another (for example a tf.data prefetch thread). This module object is
@@ -44,6 +45,10 @@ class _ThreadState(threading.local):
         self.key_streams: list = []
         # Keras call contexts (training flag of the outermost layer call), innermost last.
         self.call_contexts: list = []
+        # Keras layers whose name scope is open, as (id(layer), name), innermost last: new weights' path prefix.
+        self.layer_scopes: list = []
+        # Keras' automatic-name counters {prefix: count} (``dense``, ``dense_1``, ...), per thread as in Keras 3.
+        self.keras_uids: dict = {}
 
 
 _state = _ThreadState()

@@ -24,6 +24,7 @@ Scopes live on the per-thread ``state.scopes`` stack, as Keras 3's StatelessScop
 from __future__ import annotations
 
 import contextlib
+import threading
 from typing import Any, Iterator, Sequence
 
 from . import state
@@ -39,6 +40,12 @@ class LiftVariable(Exception):  # noqa: N818 - internal control flow, never reac
 
 class CreatedVariable(Exception):  # noqa: N818 - internal control flow
     """Raised when a traced function creates a tf.Variable inside a lifting scope."""
+
+
+# How many substituting scopes (with ``tensors``) are entered, in all threads: dispatch looks at the
+# per-thread stack only while this is non-zero.
+SUBSTITUTING = [0]
+_COUNT_LOCK = threading.Lock()
 
 
 class StatelessScope:
@@ -64,11 +71,17 @@ class StatelessScope:
         self.parent = state.scopes[-1] if state.scopes else None
         if self.parent is not None and self.parent.tensors:
             self.tensors = {**self.parent.tensors, **self.tensors}
+        if self.tensors:
+            with _COUNT_LOCK:
+                SUBSTITUTING[0] += 1
         state.scopes.append(self)
         return self
 
     def __exit__(self, *exc: Any) -> None:
         state.scopes.pop()
+        if self.tensors:
+            with _COUNT_LOCK:
+                SUBSTITUTING[0] -= 1
         self.parent = None
 
     # -- what Variables call -----------------------------------------------------------------
@@ -82,7 +95,7 @@ class StatelessScope:
             return self._values[i]
         if self.lift:
             raise LiftVariable(var)
-        return self.parent.read(var) if self.parent is not None else var._value
+        return self.parent.read(var) if self.parent is not None else var._raw()
 
     def write(self, var: Any, value: Any) -> None:
         i = self._pos.get(id(var))
@@ -119,9 +132,8 @@ class StatelessScope:
 
 def array_of(t: Any) -> Any:
     """``t.array`` as ops in the innermost scope see it (a captured tensor may be substituted)."""
-    scopes = state.scopes
-    if scopes and scopes[-1].tensors:
-        return scopes[-1].tensors.get(id(t), t.array)
+    if SUBSTITUTING[0] and state.scopes and state.scopes[-1].tensors:
+        return state.scopes[-1].tensors.get(id(t), t.array)
     return t.array
 
 

@@ -119,13 +119,15 @@ class Variable:
         self._constraint = constraint
         self._aggregation = aggregation
         self._synchronization = synchronization
-        if state.strategy_stack:  # created under tf.distribute strategy.scope(): replicate it
-            state.strategy_stack[-1]._place_variable(self)
-        _live[id(self)] = self
+        # Creation inside a lifting scope (a traced tf.function step) raises CreatedVariable before the
+        # new variable is placed or registered: the owner runs that call eagerly instead.
         if state.scopes:
             state.scopes[-1].on_create(self)
         elif state.tracing:
             raise CreatedVariable()
+        if state.strategy_stack:  # created under tf.distribute strategy.scope(): replicate it
+            state.strategy_stack[-1]._place_variable(self)
+        _live[id(self)] = self
         for hook in _creation_hooks:
             hook(self)
 
@@ -134,7 +136,10 @@ class Variable:
     def array(self) -> Any:
         """The current jax.Array (or tracer) as this thread sees it; no tape records it (tfshim extension)."""
         scopes = state.scopes
-        return scopes[-1].read(self) if scopes else self._value
+        if scopes:
+            return scopes[-1].read(self)
+        v = self._value
+        return v if v.__class__ is not InFlight else settled(self)
 
     def write_array(self, value: Any) -> None:
         """Set the current value to the jax array ``value`` of the same shape and dtype, unchecked (tfshim
@@ -147,9 +152,18 @@ class Variable:
         if state.accumulators:
             on_variable_assign(self, wrap(value))
 
+    def _raw(self) -> Any:
+        """The Variable's own array (no scope), waiting while another thread's compiled step updates it."""
+        v = self._value
+        return v if v.__class__ is not InFlight else settled(self)
+
     def _read(self) -> Tensor:
         scopes = state.scopes
-        t = wrap(scopes[-1].read(self) if scopes else self._value)
+        if scopes:
+            t = wrap(scopes[-1].read(self))
+        else:
+            v = self._value
+            t = wrap(v if v.__class__ is not InFlight else settled(self))
         if state.recording_tapes or state.accumulators:
             on_variable_read(self, t)
         return t
@@ -164,7 +178,7 @@ class Variable:
         return self._read()
 
     def __tf_tensor__(self, dtype: Any = None, name: Any = None) -> Tensor:
-        if dtype is not None and _dt.as_dtype(dtype)._np != self._value.dtype:
+        if dtype is not None and _dt.as_dtype(dtype)._np != self._raw().dtype:
             raise ValueError(
                 f"Tensor conversion requested dtype {_dt.as_dtype(dtype).name} for variable {self._name} "
                 f"with dtype {self.dtype.name}."
@@ -186,11 +200,11 @@ class Variable:
 
     @property
     def dtype(self) -> _dt.DType:
-        return _dt._BY_NP[self._value.dtype]
+        return _dt._BY_NP[self._raw().dtype]
 
     @property
     def _np_dtype(self) -> Any:
-        return self._value.dtype
+        return self._raw().dtype
 
     @property
     def shape(self) -> TensorShape:
@@ -201,7 +215,7 @@ class Variable:
 
     @property
     def ndim(self) -> int:
-        return self._value.ndim
+        return self._raw().ndim
 
     @property
     def trainable(self) -> bool:
@@ -225,7 +239,7 @@ class Variable:
 
     @property
     def initial_value(self) -> Tensor:
-        return wrap(self._value)
+        return wrap(self._raw())
 
     def ref(self) -> Reference:
         return Reference(self)
@@ -235,13 +249,13 @@ class Variable:
     # -- writing ------------------------------------------------------------------
     def _coerce_new(self, value: Any, fn: str) -> Any:
         if type(value) is Tensor:  # fast path: same dtype and shape as the current value
-            v, cur = value.array, self._value
+            v, cur = value.array, self._raw()
             if v.dtype == cur.dtype and v.shape == cur.shape:
                 return value
         try:
             if isinstance(value, (Tensor, Variable)):
                 t = convert_to_tensor(value)
-                if t.array.dtype != self._value.dtype:  # ValueError, as TF's conversion of the new value
+                if t.array.dtype != self._raw().dtype:  # ValueError, as TF's conversion of the new value
                     raise ValueError(
                         f"Tensor conversion requested dtype {self.dtype.name} for Tensor with dtype {t.dtype.name}: "
                         f"{t!r} (Variable.{fn} on {self._name}; cast it first with tf.cast)"
@@ -250,12 +264,12 @@ class Variable:
                 t = constant(value, dtype=self.dtype)
         except ValueError as e:
             raise ValueError(f"Variable.{fn} on {self._name}: {e}") from None
-        if fn != "assign" and tuple(t.array.shape) != tuple(self._value.shape):
+        if fn != "assign" and tuple(t.array.shape) != tuple(self._raw().shape):
             from . import errors
 
             raise errors.InvalidArgumentError(
                 None, None,
-                f"Variable.{fn}: Cannot update variable {self._name} with shape {list(self._value.shape)} using a "
+                f"Variable.{fn}: Cannot update variable {self._name} with shape {list(self._raw().shape)} using a "
                 f"Tensor with shape {list(t.array.shape)}, shapes must be equal.",
             )
         if not self._shape.is_compatible_with(t.array.shape):
@@ -358,24 +372,80 @@ def live_variables() -> list:
     return list(_live.values())
 
 
-# sys.getrefcount of a Variable's array that nothing else holds: the Variable's attribute, the caller's
-# list of values, this function's loop variable and getrefcount's own argument.
+class InFlight:
+    """Stands in a Variable's ``_value`` while a compiled step consumes (donates) its old buffer.
+
+    Other threads reading the Variable meanwhile wait for the step's new value (TF would give them the
+    old or the new value; a deleted buffer is never handed out); the lending thread itself still sees
+    the old array (its step may be tracing).
+    """
+
+    __slots__ = ("original", "owner")
+
+    def __init__(self, original: Any, owner: int):
+        self.original = original
+        self.owner = owner
+
+
+_landed = threading.Condition()
+_lending = threading.Lock()
+
+
+def settled(var: Variable) -> Any:
+    """``var``'s array once no other thread's step has it in flight."""
+    me = threading.get_ident()
+    v = var._value
+    while v.__class__ is InFlight:
+        if v.owner == me:
+            return v.original
+        with _landed:
+            if var._value is v:
+                _landed.wait(0.05)
+        v = var._value
+    return v
+
+
+# sys.getrefcount of an array that nothing else holds: the in-flight marker, the list of values, the
+# loop's local name and getrefcount's own argument.
 _SOLE_REFS = 4
 
 
-def for_donation(variables: list, values: list) -> list:
-    """``values`` (the arrays of ``variables``) made safe to donate to a compiled step.
+def lend_for_donation(variables: list) -> list:
+    """The arrays of ``variables`` for a compiled step that donates (consumes) them; call ``land`` after.
 
-    A donated buffer is consumed by the step, so an array that anything besides its Variable holds
-    (a Tensor from an earlier read, another Variable sharing it) is replaced by a copy; the rest are
-    passed as they are and updated in place by XLA. (JAX itself keeps a buffer a NumPy view holds.)
+    Each Variable is marked in flight (other threads wait for its new value instead of reading a buffer
+    the step deletes). An array that anything else still holds (a Tensor from an earlier read, another
+    Variable sharing it) is passed as a copy, so what others hold never changes; the rest are updated in
+    place by XLA. (JAX itself keeps a buffer that a NumPy view holds.)
     """
     getrefcount = sys.getrefcount
-    out = values
+    me = threading.get_ident()
+    while True:
+        with _lending:
+            if not any(v._value.__class__ is InFlight for v in variables):
+                values = [v._value for v in variables]
+                for i in range(len(values)):
+                    variables[i]._value = InFlight(values[i], me)
+                break
+        for v in variables:  # another thread's step holds one of them: wait for it, then try again
+            if v._value.__class__ is InFlight and v._value.owner == me:
+                raise RuntimeError(f"internal: {v.name} is already lent to a step of this thread")
+            settled(v)
+    out = []
     for i in range(len(values)):  # indexing, not zip/enumerate: their cached tuples would hold references
         x = values[i]
-        if variables[i]._value is not x or getrefcount(x) > _SOLE_REFS:
-            if out is values:
-                out = list(values)
-            out[i] = jax.numpy.array(x, copy=True)
+        out.append(x if getrefcount(x) <= _SOLE_REFS else jax.numpy.array(x, copy=True))
     return out
+
+
+def land(variables: list, new_values: list | None) -> None:
+    """End a donating step: the variables take ``new_values`` (None: the step failed, keep the old ones)."""
+    for i in range(len(variables)):
+        v = variables[i]
+        cur = v._value
+        if cur.__class__ is InFlight:
+            v._value = cur.original if new_values is None else new_values[i]
+        elif new_values is not None:
+            v._value = new_values[i]
+    with _landed:
+        _landed.notify_all()

@@ -10,12 +10,12 @@ become tfshim Tensors only when they leave the pipeline (or enter a map function
 from __future__ import annotations
 
 import itertools
+import threading
 from typing import Any, Callable, Iterator
 
 import numpy as np
 
 from ..core import errors
-from ..core.tensor_spec import TensorSpec
 from . import structure as st
 from .options import INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Options
 
@@ -330,13 +330,18 @@ def stack_rows(rows: list) -> tuple:
 
 
 class OwnedIterator:
-    """The iterator of a Dataset (``iter(dataset)``): yields tfshim Tensors."""
+    """The iterator of a Dataset (``iter(dataset)``): yields tfshim Tensors.
+
+    Thread-safe, as TF's: threads sharing one iterator each get distinct elements, every element once.
+    """
 
     def __init__(self, dataset: DatasetV2):
         self._ds = dataset
         self._spec = dataset.element_spec
         self._it = dataset._iter_final()
         self._flat = not isinstance(self._spec, (tuple, dict))
+        # The pipeline is a chain of Python generators, which one thread at a time may advance.
+        self._lock = threading.Lock()
 
     @property
     def element_spec(self) -> Any:
@@ -346,7 +351,8 @@ class OwnedIterator:
         return self
 
     def __next__(self) -> Any:
-        leaves = next(self._it)
+        with self._lock:
+            leaves = next(self._it)
         if self._flat:
             return st.to_tensor(leaves[0])
         return st.pack(self._spec, [st.to_tensor(x) for x in leaves])
@@ -363,17 +369,19 @@ class OwnedIterator:
 
 
 class NumpyIterator:
-    """The iterator of ``Dataset.as_numpy_iterator()``."""
+    """The iterator of ``Dataset.as_numpy_iterator()`` (thread-safe, as ``OwnedIterator``)."""
 
     def __init__(self, dataset: DatasetV2):
         self._spec = dataset.element_spec
         self._it = dataset._iter()
+        self._lock = threading.Lock()
 
     def __iter__(self) -> NumpyIterator:
         return self
 
     def __next__(self) -> Any:
-        leaves = next(self._it)
+        with self._lock:
+            leaves = next(self._it)
         return st.pack(self._spec, [_np_value(x) for x in leaves])
 
     next = __next__
@@ -387,7 +395,3 @@ def _np_value(leaf: Any) -> Any:
         return leaf
     a = np.array(leaf)
     return a[()] if a.ndim == 0 else a
-
-
-def is_spec(x: Any) -> bool:
-    return isinstance(x, TensorSpec)

@@ -14,7 +14,6 @@ import jax
 import numpy as np
 
 from ..core import dtypes as _dt
-from ..core import errors
 from ..core.device import put
 from ..core.tensor import Tensor, wrap
 from ..core.tensor_shape import TensorShape
@@ -123,10 +122,6 @@ def _structure_key(s: Any) -> Any:
     if isinstance(s, dict):
         return ("d", tuple((k, _structure_key(s[k])) for k in sorted(s)))
     return "leaf"
-
-
-def invalid(message: str) -> errors.InvalidArgumentError:
-    return errors.InvalidArgumentError(None, None, message)
 
 
 def normalize_value(value: Any, fn: str) -> tuple[Any, list]:

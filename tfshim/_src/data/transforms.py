@@ -430,7 +430,9 @@ class CacheDataset(_Unary):
 class PrefetchDataset(_Unary):
     """Dataset.prefetch(buffer_size): a daemon thread fills a queue of up to ``buffer_size`` elements.
 
-    As the last stage it also moves the leaves to the device, so the consumer only wraps them.
+    As the last stage it also moves the leaves to the device, so the consumer only wraps them. The
+    thread stops when its iterator is exhausted or garbage-collected (TF stops its prefetch threads
+    when the iterator is destroyed), even if the iterator was never advanced.
     """
 
     _repr_name = "_PrefetchDataset"
@@ -451,47 +453,83 @@ class PrefetchDataset(_Unary):
     def _run(self, to_device: bool) -> Iterator[tuple]:
         if self._size == 0:
             return self._in._iter()
-        q: queue.Queue = queue.Queue(self._size)
-        stop = threading.Event()
-        src = self._in._iter()
+        return _Prefetcher(self._in._iter(), self._size, to_device)
 
-        def put(item: Any) -> bool:
-            while not stop.is_set():
-                try:
-                    q.put(item, timeout=0.1)
-                    return True
-                except queue.Full:
-                    continue
-            return False
 
-        def work() -> None:
+_ELEMENT, _DONE, _ERROR = 0, 1, 2
+
+
+def _produce(src: Iterator, q: queue.Queue, stop: threading.Event, to_device: bool) -> None:
+    """The prefetch thread: ``src``'s elements into ``q`` until the end, an error, or ``stop``.
+
+    It holds the queue, the event and the source, never the consuming iterator, so that iterator can
+    be garbage-collected while this thread is blocked on a full queue.
+    """
+
+    def put(item: tuple) -> bool:
+        while not stop.is_set():
             try:
-                for x in src:
-                    if to_device:
-                        x = tuple(st.to_device(v) for v in x)
-                    if not put((0, x)):
-                        return
-                put((1, None))
-            except BaseException as e:  # noqa: BLE001 - re-raised in the consumer
-                put((2, e))
+                q.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
 
+    try:
+        for x in src:
+            if to_device:
+                x = tuple(st.to_device(v) for v in x)
+            if not put((_ELEMENT, x)):
+                return
+        put((_DONE, None))
+    except BaseException as e:  # noqa: BLE001 - re-raised in the consumer
+        put((_ERROR, e))
+    finally:
+        # Stop what the source runs in turn (an inner prefetch thread, a parallel map's pool) right away.
+        close = getattr(src, "close", None)
+        if close is not None:
+            close()
+
+
+class _Prefetcher:
+    """The consuming end of a prefetch thread: an iterator over its queue; dropping it stops the thread."""
+
+    __slots__ = ("_q", "_stop", "_done")
+
+    def __init__(self, src: Iterator, size: int, to_device: bool):
+        self._q: queue.Queue = queue.Queue(size)
+        self._stop = threading.Event()
+        self._done = False
         # The thread starts with the iterator (as TF's), not at the first next().
-        threading.Thread(target=work, daemon=True, name="tfshim-data-prefetch").start()
+        threading.Thread(target=_produce, args=(src, self._q, self._stop, to_device), daemon=True,
+                         name="tfshim-data-prefetch").start()
 
-        def consume() -> Iterator[tuple]:
-            try:
-                while True:
-                    kind, x = q.get()
-                    if kind == 0:
-                        yield x
-                    elif kind == 1:
-                        return
-                    else:
-                        raise x
-            finally:
-                stop.set()
+    def __iter__(self) -> _Prefetcher:
+        return self
 
-        return consume()
+    def __next__(self) -> tuple:
+        if self._done:
+            raise StopIteration
+        kind, x = self._q.get()
+        if kind == _ELEMENT:
+            return x
+        self._done = True
+        self._stop.set()
+        try:  # wake any other consumer waiting on the queue: the end is the end for everyone
+            self._q.put_nowait((_DONE, None))
+        except queue.Full:
+            pass
+        if kind == _ERROR:
+            raise x
+        raise StopIteration
+
+    def close(self) -> None:
+        """Stop the prefetch thread (called when the iterator reading this one stops early)."""
+        self._done = True
+        self._stop.set()
+
+    def __del__(self) -> None:
+        self._stop.set()
 
 
 class OptionsDataset(_Unary):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import collections
 import re
 
+from ..core import state
+
 _CONFIG = {"floatx": "float32", "epsilon": 1e-7, "image_data_format": "channels_last"}
-_UIDS: collections.defaultdict = collections.defaultdict(int)
 
 
 def floatx() -> str:
@@ -43,14 +43,18 @@ def set_image_data_format(data_format: str) -> None:
 
 
 def get_uid(prefix: str = "") -> int:
-    """tf.keras.backend.get_uid(prefix): 1, 2, 3, ... per prefix (reset by clear_session)."""
-    _UIDS[prefix] += 1
-    return _UIDS[prefix]
+    """tf.keras.backend.get_uid(prefix): 1, 2, 3, ... per prefix (reset by clear_session).
+
+    The counters are per thread, as Keras 3's: a new thread's first ``Dense`` is named ``dense`` again.
+    """
+    uids = state.keras_uids
+    n = uids[prefix] = uids.get(prefix, 0) + 1
+    return n
 
 
 def clear_session(free_memory: bool = True) -> None:
-    """tf.keras.backend.clear_session(): reset the automatic layer names (``dense``, ``dense_1``, ...)."""
-    _UIDS.clear()
+    """tf.keras.backend.clear_session(): reset the calling thread's automatic names (``dense``, ``dense_1``, ...)."""
+    state.keras_uids.clear()
 
 
 def to_snake_case(name: str) -> str:

@@ -27,10 +27,10 @@ from . import initializers as _init
 from . import regularizers as _reg
 from .backend import floatx, standardize_dtype, to_snake_case, unique_name
 
-# training values of the enclosing Layer.__call__s (innermost last)
-_CALL_CTX: list = []
-# (id(layer), name) of the layers whose scope is open: the prefix of new weights' paths
-_SCOPE: list = []
+# Both stacks are per thread, as Keras 3's global state: ``state.call_contexts`` holds the training
+# values of the enclosing Layer.__call__s and ``state.layer_scopes`` the (id(layer), name) of the layers
+# whose scope is open (the prefix of new weights' paths), innermost last. A layer called in one thread
+# never sees another thread's training flag or weight-path prefix.
 
 
 class KerasVariable(Variable):
@@ -73,14 +73,15 @@ class KerasVariable(Variable):
 @contextlib.contextmanager
 def layer_scope(layer: Layer) -> Iterator[None]:
     """Open ``layer``'s name scope for weight paths (once: re-entering the innermost layer is a no-op)."""
-    if _SCOPE and _SCOPE[-1][0] == id(layer):
+    scopes = state.layer_scopes
+    if scopes and scopes[-1][0] == id(layer):
         yield
         return
-    _SCOPE.append((id(layer), layer.name))
+    scopes.append((id(layer), layer.name))
     try:
         yield
     finally:
-        _SCOPE.pop()
+        scopes.pop()
 
 
 @contextlib.contextmanager
@@ -392,7 +393,7 @@ class Layer(Module):
         init = _init.get(initializer)
         name = name or "variable"
         with layer_scope(self):
-            path = "/".join([s[1] for s in _SCOPE] + [name])
+            path = "/".join([s[1] for s in state.layer_scopes] + [name])
             with eager_scope():
                 value = init(shape, dtype=dt)
                 v = KerasVariable(value, name=name, path=path, trainable=trainable, dtype=dt,
@@ -479,8 +480,9 @@ class Layer(Module):
             args = (_convert_inputs(args[0], self._dtype, self.autocast),) + args[1:]
         params, var_kw = _call_params(type(self))
         training = kwargs.get("training")
+        contexts = state.call_contexts
         if training is None:
-            for t in reversed(_CALL_CTX):
+            for t in reversed(contexts):
                 if t is not None:
                     training = t
                     break
@@ -491,17 +493,17 @@ class Layer(Module):
             kwargs.pop("training", None)
         if "mask" in kwargs and "mask" not in params and not var_kw:
             kwargs.pop("mask")
-        outermost = not _CALL_CTX
+        outermost = not contexts
         if outermost:
             self._clear_losses()
-        _CALL_CTX.append(training)
+        contexts.append(training)
         try:
             with layer_scope(self):
                 if not self.built:
                     self._maybe_build(args[0] if args else None)
                 out = self.call(*args, **kwargs)
         finally:
-            _CALL_CTX.pop()
+            contexts.pop()
         if self.activity_regularizer is not None and isinstance(out, Tensor):
             from ..ops.math import divide
 

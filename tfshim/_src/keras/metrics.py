@@ -21,6 +21,7 @@ from ..core.tensor import Tensor
 from ..core.variable import Variable
 from ..ops.math import cast
 from . import losses as _losses
+from .backend import unique_name
 from .lookup import Lookup
 
 
@@ -415,14 +416,9 @@ def _confusion_update(*arrays, thresholds, has_sw, multi_label):
     return tp, fp, tn, fn
 
 
-_NAME_UIDS: dict = {}
-
-
 def _auto_name(base: str) -> str:
-    """Keras' auto_name: ``base``, then ``base_1``, ``base_2``, ... for metrics created without a name."""
-    n = _NAME_UIDS.get(base, 0)
-    _NAME_UIDS[base] = n + 1
-    return base if n == 0 else f"{base}_{n}"
+    """Keras' auto_name: ``base``, then ``base_1``, ``base_2``, ... (Keras' per-thread name counters)."""
+    return unique_name(base)
 
 
 class _Confusion(Metric):

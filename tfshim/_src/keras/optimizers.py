@@ -29,15 +29,13 @@ from ..core import state as _state
 from ..core.convert import convert_to_tensor
 from ..core.tensor import Tensor, wrap
 from ..core.variable import Variable
+from .backend import unique_name
 from .schedules import LearningRateSchedule
-
-_NAME_UIDS: dict = {}
 
 
 def _auto_name(base: str) -> str:
-    n = _NAME_UIDS.get(base, 0)
-    _NAME_UIDS[base] = n + 1
-    return base if n == 0 else f"{base}_{n}"
+    """Keras' auto_name: ``base``, then ``base_1``, ``base_2``, ... (Keras' per-thread name counters)."""
+    return unique_name(base)
 
 
 def _snake(name: str) -> str:

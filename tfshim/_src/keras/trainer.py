@@ -24,7 +24,7 @@ import numpy as np
 from ..core import state
 from ..core.stateless import LiftVariable, StatelessScope
 from ..core.tensor import Tensor, wrap
-from ..core.variable import for_donation
+from ..core.variable import land, lend_for_donation
 from ..ops import random as random_ops
 from . import callbacks as callbacks_module
 from . import losses as losses_module
@@ -199,8 +199,11 @@ class _JitStep:
 
     The step runs in a StatelessScope and returns every variable's new value, so the compiled step
     donates the variables' buffers: XLA updates weights and optimizer slots in place (a buffer that
-    something else still holds is copied first, see ``for_donation``).
+    something else still holds is copied first, and other threads wait for the new values instead of
+    reading consumed buffers: see ``lend_for_donation``).
     """
+
+    donate = True  # benchmarks/donation.py turns it off to measure what donation saves
 
     def __init__(self, model: Any, method: Any, variables: list):
         self.model = model
@@ -227,7 +230,8 @@ class _JitStep:
                 state.key_streams.pop()
                 state.tracing.pop()
 
-        self._jitted = jax.jit(pure, donate_argnums=(0,))
+        self._jitted = jax.jit(pure, donate_argnums=(0,) if self.donate else ())
+        self._compiled = False
 
     def __call__(self, data: Any) -> Any:
         key = random_ops.next_key()
@@ -236,12 +240,23 @@ class _JitStep:
             data = jax.tree_util.tree_map(strategy._shard_batch, data)
         while True:
             variables, jitted = self.variables, self._jitted
-            values = [v.array for v in variables]
             try:
-                out, new = jitted(for_donation(variables, values), data, key)
-                del values  # the donated buffers are gone; every variable takes its new value
-                for v, x in zip(variables, new):
-                    v.write_array(x)
+                if not self.donate or state.scopes:
+                    out, new = jitted([v.array for v in variables], data, key)
+                    for v, x in zip(variables, new):
+                        v.write_array(x)
+                    return out
+                if not self._compiled:  # the first call traces the step: donate copies (no Python runs later)
+                    out, new = jitted([jnp.array(v.array, copy=True) for v in variables], data, key)
+                    self._compiled = True
+                    for v, x in zip(variables, new):
+                        v.write_array(x)
+                    return out
+                new = None
+                try:
+                    out, new = jitted(lend_for_donation(variables), data, key)
+                finally:
+                    land(variables, new)
                 return out
             except LiftVariable as e:  # a variable the step uses but the model does not list: lift it too
                 with self._lock:
@@ -317,7 +332,14 @@ class Trainer:
                 jit_compile: Any = "auto", auto_scale_loss: bool = True) -> None:
         """Model.compile: set the optimizer (name or instance), loss (name, function or Loss) and metrics.
 
-        ``run_eagerly=True`` runs the step op by op (for debugging); otherwise it is one jitted function."""
+        ``run_eagerly=True`` runs the step op by op (for debugging); otherwise it is one jitted function.
+        ``jit_compile=False`` also runs the step op by op (Keras 3's JAX backend then does not jit it);
+        ``"auto"``/True compile it. ``steps_per_execution`` is kept on the model (unvalidated, as Keras), but
+        each batch is still one compiled call (same numbers; batch callbacks run every batch).
+        ``auto_scale_loss`` is kept: tfshim has no mixed-precision loss scaling, so it has no effect."""
+        if jit_compile not in (True, False, "auto", None):
+            raise ValueError(f"Model.compile: jit_compile must be True, False or 'auto', got {jit_compile!r}.")
+
         self.optimizer = optimizers_module.get(optimizer)
         self.loss = loss
         self._loss_fn = losses_module.get(loss) if loss is not None else None
@@ -330,6 +352,10 @@ class Trainer:
         self._weighted_metrics: list = []
         self._loss_tracker = metrics_module.Mean(name="loss")
         self.run_eagerly = bool(run_eagerly)
+        # True when the step is compiled (tfshim's "auto"); real Keras on TF's CPU backend resolves "auto" to False.
+        self.jit_compile = jit_compile is not False and not self.run_eagerly
+        self.steps_per_execution = steps_per_execution
+        self.auto_scale_loss = bool(auto_scale_loss)
         self.compiled = True
         self.stop_training = False
         self._train_fn = self._test_fn = self._predict_fn = None
@@ -494,7 +520,7 @@ class Trainer:
         return self._predict_fn
 
     def _make_fn(self, method: Any, train: bool) -> Any:
-        if getattr(self, "run_eagerly", False):
+        if getattr(self, "run_eagerly", False) or getattr(self, "jit_compile", True) is False:
             def eager(data: Any) -> Any:
                 return method(jax.tree_util.tree_map(lambda a: wrap(jnp.asarray(a)), data))
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import random as _pyrandom
+import threading
 from typing import Any
 
 import jax
@@ -127,10 +128,12 @@ def next_key(op_seed: Any = None) -> jax.Array:
         s = seed.read_value() if hasattr(seed, "read_value") else seed
         return run(_key_impl, (s, n), "tf.random", tag=tag, op=op % 2**32).array
     # Eagerly (or under a plain JAX transformation such as tf.data's traced map), the state advances on
-    # the host and stays concrete.
-    with jax.ensure_compile_time_eval():
+    # the host and stays concrete. Reading and advancing the counter is atomic across threads (as TF's
+    # random kernels lock their generator): two threads never draw the same key.
+    with _ADVANCE, jax.ensure_compile_time_eval():
         n = counter.array
         counter.write_array(put(np.asarray(np.asarray(n) + 1, np.int64)))
+    with jax.ensure_compile_time_eval():
         s = seed.array
         return primitive(_key_impl, tag=tag, op=op % 2**32)(s, n)
 
@@ -142,15 +145,21 @@ def _key_impl(seed, n, tag, op):
 
 
 _VARS: dict = {}
+_ADVANCE = threading.Lock()  # held while an eager draw reads and advances a stream counter
+_CREATE = threading.Lock()  # held while a stream's Variable is created (once, whichever thread asks first)
 
 
 def _variable(name: Any) -> Any:
     """An internal int64 Variable of the random state (created outside any tf.function trace)."""
     v = _VARS.get(name)
-    if v is None:
-        with outside_scopes(), jax.ensure_compile_time_eval():
-            init = RANDOM.global_seed or 0 if name == "global" else 0
-            v = _VARS[name] = Variable(np.int64(init), trainable=False, name="random_state")
+    if v is not None:
+        return v
+    with _CREATE:
+        v = _VARS.get(name)
+        if v is None:
+            with outside_scopes(), jax.ensure_compile_time_eval():
+                init = RANDOM.global_seed or 0 if name == "global" else 0
+                v = _VARS[name] = Variable(np.int64(init), trainable=False, name="random_state")
     return v
 
 

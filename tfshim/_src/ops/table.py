@@ -29,20 +29,11 @@ ROWS: list[Row] = []
 
 
 def register(names: Any, fn: Callable, **kw: Any) -> Callable:
-    """Add a row; returns ``fn`` so it can be used as a decorator helper."""
+    """Add a row to the table; returns ``fn`` (so a family can bind the registered function to a name)."""
     if isinstance(names, str):
         names = (names,)
     ROWS.append(Row(tuple(names), fn, **kw))
     return fn
-
-
-def op(*names: str, **kw: Any) -> Callable:
-    """Decorator form of ``register``: ``@op("reshape", kind="...")``."""
-
-    def deco(fn: Callable) -> Callable:
-        return register(names, fn, **kw)
-
-    return deco
 
 
 def namespace(prefix: str) -> dict:

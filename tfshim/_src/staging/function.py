@@ -27,7 +27,7 @@ from ..core.dispatch import strip_jax_notes
 from ..core.record import is_variable, record
 from ..core.stateless import CreatedVariable, LiftVariable, StatelessScope
 from ..core.tensor import Tensor, wrap
-from ..core.variable import for_donation
+from ..core.variable import land, lend_for_donation
 
 _log = logging.getLogger("tfshim")
 
@@ -103,7 +103,6 @@ class ConcreteFunction:
         flat, tree = _flatten((args, kwargs))
         tensor_pos = [i for i, x in enumerate(flat) if isinstance(x, Tensor)]
         lifted = owner._lifted  # id -> variable, shared by the function's traces
-        arg_var_ids = {id(x) for x in flat if _is_var(x)}
         for x in flat:
             if _is_var(x):
                 lifted.setdefault(id(x), x)
@@ -153,9 +152,7 @@ class ConcreteFunction:
         self._lowered = lowered
         self._tensor_pos = tensor_pos
         self._out = dict(out_info)
-        self._arg_var_ids = arg_var_ids
         n_args = len(tensor_pos)
-        self._n_args = n_args
 
         def diff_fn(*vals: Any, _j: Callable = self._jitted_keep, _n: int = n_args) -> tuple:
             return tuple(_j(list(vals[_n:]), list(vals[:_n]))[0])
@@ -169,21 +166,23 @@ class ConcreteFunction:
         arg_tensors = [flat[i] for i in self._tensor_pos]
         variables = self._variables
         recording = state.recording_tapes or state.accumulators
-        if recording:
-            reads = [v._read() for v in variables]
-            var_vals = [t.array for t in reads]
-        else:
-            var_vals = [v.array for v in variables]
         arg_vals = [t.array for t in arg_tensors]
-        if recording or state.scopes:  # keep the buffers (recorded reads, or values of an enclosing trace)
+        if recording or state.scopes or self._jitted_keep is self._jitted:
+            # Keep the buffers: recorded reads, values of an enclosing trace, or nothing to donate.
+            if recording:
+                reads = [v._read() for v in variables]
+                var_vals = [t.array for t in reads]
+            else:
+                var_vals = [v.array for v in variables]
             out_vals, new_vals = self._jitted_keep(var_vals, arg_vals)
             for j in self._out["changed"]:
                 variables[j].write_array(new_vals[j])
         else:
-            out_vals, new_vals = self._jitted(for_donation(variables, var_vals), arg_vals)
-            del var_vals
-            for v, x in zip(variables, new_vals):
-                v.write_array(x)
+            new_vals = None
+            try:
+                out_vals, new_vals = self._jitted(lend_for_donation(variables), arg_vals)
+            finally:
+                land(variables, new_vals)
         outs = [wrap(x) for x in out_vals]
         if recording and outs:
             record(self._diff_fn, tuple(arg_tensors) + tuple(reads), tuple(outs))
