@@ -10,6 +10,7 @@ import numpy as np
 
 from ..core import errors, state
 from ..core.convert import convert_to_tensor
+from ..core.record import pop_accumulator, push_accumulator
 from ..core.tensor import Tensor, wrap
 from .tape import UnconnectedGradients, _unconnected
 
@@ -48,13 +49,12 @@ class ForwardAccumulator:
         self._active = False
 
     def __enter__(self) -> ForwardAccumulator:
-        state.accumulators.append(self)
+        push_accumulator(self)
         self._active = True
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        if self in state.accumulators:
-            state.accumulators.remove(self)
+        pop_accumulator(self)
         self._active = False
 
     def jvp(self, primals: Any, unconnected_gradients: Any = UnconnectedGradients.NONE) -> Any:

@@ -20,7 +20,7 @@ import jax
 
 from . import dtypes as _dt
 from . import errors, state
-from .record import record
+from .record import ACCUMULATING, record
 from .stateless import SUBSTITUTING
 from .tensor import Tensor, wrap
 
@@ -73,7 +73,7 @@ def execute(fn: Callable, inputs: tuple, op_name: str) -> Any:
     except JAX_ERRORS as e:
         raise translate(e, op_name, inputs) from None
     res = tuple(map(wrap, out)) if type(out) is tuple or type(out) is list else wrap(out)
-    if state.recording_tapes or state.accumulators:
+    if state.recording_tapes or (ACCUMULATING[0] and state.accumulators):
         record(fn, inputs, res)
     return res
 

@@ -16,10 +16,31 @@ GradientTape (``autodiff/tape.py``), the control-flow capture tape and ForwardAc
 
 from __future__ import annotations
 
+import threading
 from typing import Any, Callable
 
 from . import state
 from .tensor import Tensor
+
+# How many forward accumulators are active, in all threads: the hot paths look at the per-thread
+# ``state.accumulators`` only while this is non-zero (almost no program uses forward mode).
+ACCUMULATING = [0]
+_COUNT_LOCK = threading.Lock()
+
+
+def push_accumulator(acc: Any) -> None:
+    """Activate a forward accumulator in this thread (ForwardAccumulator.__enter__)."""
+    with _COUNT_LOCK:
+        ACCUMULATING[0] += 1
+    state.accumulators.append(acc)
+
+
+def pop_accumulator(acc: Any) -> None:
+    """Deactivate a forward accumulator (ForwardAccumulator.__exit__)."""
+    if acc in state.accumulators:
+        state.accumulators.remove(acc)
+        with _COUNT_LOCK:
+            ACCUMULATING[0] -= 1
 
 
 class Node:

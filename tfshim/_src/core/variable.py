@@ -25,7 +25,7 @@ from . import state
 from .convert import cast, constant, convert_to_tensor
 from .device import device_name_of
 from .dispatch import run
-from .record import on_variable_assign, on_variable_read
+from .record import ACCUMULATING, on_variable_assign, on_variable_read
 from .stateless import CreatedVariable
 from .tensor import Reference, Tensor, _np_repr, wrap
 from .tensor_shape import TensorShape
@@ -149,7 +149,7 @@ class Variable:
             scopes[-1].write(self, value)
         else:
             self._value = value
-        if state.accumulators:
+        if ACCUMULATING[0] and state.accumulators:
             on_variable_assign(self, wrap(value))
 
     def _raw(self) -> Any:
@@ -164,7 +164,7 @@ class Variable:
         else:
             v = self._value
             t = wrap(v if v.__class__ is not InFlight else settled(self))
-        if state.recording_tapes or state.accumulators:
+        if state.recording_tapes or (ACCUMULATING[0] and state.accumulators):
             on_variable_read(self, t)
         return t
 

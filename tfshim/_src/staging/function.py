@@ -146,6 +146,7 @@ class ConcreteFunction:
             break
         self._variables = variables
         self._jitted = jitted
+        self._ran = False
         # Under a recording tape the variables' reads are recorded Tensors holding the buffers, which must
         # survive: such calls (and the tape's replay) use the same program without donation.
         self._jitted_keep = jax.jit(pure) if variables and owner._donate else jitted
@@ -163,6 +164,14 @@ class ConcreteFunction:
         return self._call_flat(*_flatten((args, kwargs)))
 
     def _call_flat(self, flat: list, tree: Any = None) -> Any:
+        if not self._ran:  # the first execution compiles: one thread at a time (JAX's compile is not shared)
+            with self._owner._lock:
+                out = self._run(flat)
+                self._ran = True
+                return out
+        return self._run(flat)
+
+    def _run(self, flat: list) -> Any:
         arg_tensors = [flat[i] for i in self._tensor_pos]
         variables = self._variables
         recording = state.recording_tapes or state.accumulators
