@@ -18,15 +18,17 @@ from __future__ import annotations
 import collections
 import contextlib
 import enum
+import functools
 import logging
 from typing import Any, Callable
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from ..core import state
 from ..core.convert import convert_to_tensor
-from ..core.dispatch import run, strip_jax_notes
+from ..core.dispatch import NoTwin, host_vjp, run, strip_jax_notes
 from ..core.record import Node, is_variable, record, trackable
 from ..core.tensor import Tensor, wrap
 
@@ -45,6 +47,7 @@ class _Stats:
 
     traces = 0  # how many times a gradient replay was traced for jit (≈ compilations)
     eager_replays = 0  # first sightings run without jit
+    host_vjps = 0  # node VJPs answered by a NumPy twin (graphs seen once)
 
 
 stats = _Stats()
@@ -489,10 +492,55 @@ class _Plan:
             g.__name__ = "gradient"
             return g
 
-        fn = _cached_replay(self._key("grad"), build)
         # A None cotangent is passed as the target itself (static shape); g replaces it by ones_like.
         ct_tensors = tuple(t if c is None else c for t, c in zip(self.targets, self.cts))
-        return self._run_node(fn, tuple(self.leaves) + tuple(self.consts) + ct_tensors, reached_sources)
+        inputs = tuple(self.leaves) + tuple(self.consts) + ct_tensors
+        per_node = _per_node_ok(inputs)
+        fn = _cached_replay(self._key("grad"), build, per_node, len(self.nodes))
+        if fn is None:
+            return self._run_per_node(reached_sources)
+        return self._run_node(fn, inputs, reached_sources)
+
+    def _run_per_node(self, reached_sources: list) -> list:
+        """The gradient of a graph seen once, eagerly node by node, as TF's tape does: each node's VJP is
+        a small kernel cached by the node's function and signature (a long chain of few distinct ops
+        compiles a few kernels, not one program as long as the chain)."""
+        ct: dict = {}  # value ref -> cotangent array
+        for r, t, c in zip(self.tgt_refs, self.targets, self.cts):
+            v = t.array if c is None else c.array
+            _accumulate(ct, r, _ones_like(v) if c is None else v)
+        for j in range(len(self.nodes) - 1, -1, -1):
+            node, refs = self.nodes[j], self.wiring[j]
+            outs = node.outputs
+            given = tuple(ct.pop((2, j, k), None) for k in range(len(outs)))
+            if all(g is None for g in given):
+                continue
+            ins = [t.array for t in node.inputs]
+            diff = tuple(i for i, r in enumerate(refs) if r[0] != 1 and _inexact(ins[i]))
+            if not diff:
+                continue
+            grads = None
+            twin = host_vjp(node.fn) if len(outs) == 1 else None
+            if twin is not None:  # a NumPy VJP on the host: no kernel to compile for a graph seen once
+                try:
+                    with np.errstate(all="ignore"):
+                        every = twin([np.asarray(a) for a in ins], np.asarray(outs[0].array), np.asarray(given[0]))
+                    grads = [every[i] for i in diff]
+                    stats.host_vjps += 1
+                except NoTwin:
+                    grads = None
+            if grads is None:
+                kernel = _vjp_kernel(node.fn, len(ins), diff, tuple(g is not None for g in given), len(outs))
+                grads = kernel(*ins, *(g for g in given if g is not None))
+            for i, g in zip(diff, grads):
+                _accumulate(ct, refs[i], g)
+        per_leaf = [ct.get((0, i)) for i in range(len(self.leaves))]
+        per_leaf = [_zeros_like(t.array) if g is None else g for t, g in zip(self.leaves, per_leaf)]
+        per_source = _per_source(per_leaf, self.owner, reached_sources)
+        result: list = [None] * self.n_sources
+        for s, o in zip(reached_sources, per_source):
+            result[s] = wrap(jax.device_put(o) if isinstance(o, np.ndarray) else o)
+        return result
 
     def run_jacobian(self) -> list:
         if not self.targets or not self.reached:
@@ -549,9 +597,11 @@ def _per_source(leaf_values: Any, owner: list, reached_sources: list) -> tuple:
     return tuple(per_source[s] for s in reached_sources)
 
 
-def _cached_replay(key: tuple, build: Callable) -> Callable:
-    """The replay function for a graph structure: built and run un-jitted on its first sighting,
-    jitted from the second (LRU-bounded cache)."""
+def _cached_replay(key: tuple, build: Callable, per_node: bool = False, n_nodes: int = 0) -> Callable | None:
+    """The replay function for a graph structure (LRU-bounded cache). A structure seen for the first time
+    runs un-jitted, or node by node when ``per_node`` (returns None then); it is jitted from its second
+    sighting, or later for a long graph (whose one-program compile costs more than a few node-by-node
+    runs: a 3,000-node graph compiles from its 17th sighting)."""
     entry = _cache.get(key)
     if entry is None:
         entry = _cache[key] = [build(), None, 0]
@@ -560,12 +610,85 @@ def _cached_replay(key: tuple, build: Callable) -> Callable:
     else:
         _cache.move_to_end(key)
     entry[2] += 1
-    if entry[2] < 2:
+    if entry[2] < 2 or (per_node and entry[2] < 2 + n_nodes // 200):
         stats.eager_replays += 1
-        return entry[0]
+        return None if per_node else entry[0]
     if entry[1] is None:
         entry[1] = _jit_counted(entry[0])
     return entry[1]
+
+
+_ArrayImpl: Any = None
+
+
+def _per_node_ok(inputs: tuple) -> bool:
+    """Whether a gradient may run node by node: eager values only, nothing recording it (a recording
+    tape needs the gradient as one differentiable node), outside a multi-replica step."""
+    global _ArrayImpl
+    if state.recording_tapes or state.accumulators or (state.replica and state.replica[-1]._axis is not None):
+        return False
+    if _ArrayImpl is None:
+        from jax._src.array import ArrayImpl as _ArrayImpl  # noqa: N814
+    return all(type(t.array) is _ArrayImpl for t in inputs)
+
+
+def _inexact(a: Any) -> bool:
+    k = a.dtype.kind
+    return k == "f" or k == "c" or a.dtype.name == "bfloat16"
+
+
+@functools.lru_cache(maxsize=4096)
+def _vjp_kernel(fn: Callable, n_in: int, diff: tuple, given: tuple, n_out: int) -> Callable:
+    """A jitted ``(*inputs, *given output cotangents) -> cotangents of inputs[diff]`` for node ``fn``."""
+
+    def kernel(*args: Any) -> tuple:
+        ins, cts = list(args[:n_in]), iter(args[n_in:])
+
+        def f(*d: Any) -> Any:
+            full = list(ins)
+            for i, v in zip(diff, d):
+                full[i] = v
+            return fn(*full)
+
+        out, pull = jax.vjp(f, *[ins[i] for i in diff])
+        outs = out if type(out) in (tuple, list) else (out,)
+        full_cts = tuple(next(cts) if g else _zero_ct(o) for o, g in zip(outs, given))
+        return pull(type(out)(full_cts) if type(out) in (tuple, list) else full_cts[0])
+
+    kernel.__name__ = f"vjp_{getattr(fn, '__name__', 'op')}"
+    return jax.jit(kernel)
+
+
+def _zero_ct(o: Any) -> Any:
+    if _inexact(o):
+        return jnp.zeros_like(o)
+    return np.zeros(o.shape, jax.dtypes.float0)
+
+
+_ADD = jax.jit(jnp.add)
+_ONES = jax.jit(jnp.ones_like)
+_ZEROS = jax.jit(jnp.zeros_like)
+
+
+def _ones_like(a: Any) -> Any:
+    return _ONES(a)
+
+
+def _zeros_like(a: Any) -> Any:
+    return _ZEROS(a)
+
+
+def _accumulate(ct: dict, ref: tuple, g: Any) -> None:
+    if ref[0] == 1 or g is None or getattr(g, "dtype", None) == jax.dtypes.float0:
+        return
+    key = ref if ref[0] == 2 else (0, ref[1])
+    old = ct.get(key)
+    if old is None:
+        ct[key] = g
+    elif isinstance(old, np.ndarray) and isinstance(g, np.ndarray):
+        ct[key] = old + g
+    else:
+        ct[key] = _ADD(old, g)
 
 
 def _call_replay(fn: Callable, inputs: tuple) -> tuple:

@@ -8,15 +8,24 @@ the elementwise and matmul fast paths included, runs through ``execute``.
 
 Inputs are read through the innermost stateless scope when it substitutes tensors (a control-flow
 body replayed under a JAX transformation sees its captured tensors as the replay's values).
+
+First sightings (cold start): an op whose kernel has a NumPy *host twin* (``register_host_twin``;
+``ops/host_kernels.py`` registers them) runs that twin the first time it meets a new input signature
+(shapes and dtypes) on the CPU, instead of compiling an XLA kernel (about 25 ms) for a shape that may
+never come back; from the second sighting the jitted kernel is compiled and used. Results agree with
+the compiled kernel within the conformance tests' tolerance. Only when JAX's one device is the CPU
+(a GPU array never bounces to the host); ``TFSHIM_HOST_KERNELS=0`` turns it off.
 """
 
 from __future__ import annotations
 
 import functools
 import itertools
+import os
 from typing import Any, Callable
 
 import jax
+import numpy as np
 
 from . import dtypes as _dt
 from . import errors, state
@@ -48,9 +57,124 @@ def primitive(impl: Callable, **attrs: Any) -> Callable:
         f.__name__ = getattr(impl, "__name__", "op")
         if len(_cache) >= CACHE_SIZE:
             for old in list(itertools.islice(_cache, CACHE_SIZE // 4)):
-                del _cache[old]
+                gone = _cache.pop(old)
+                _twins.pop(gone, None)
+                _vjps.pop(gone, None)
         _cache[key] = f
+        twin = _TWIN_OF.get(impl)
+        if twin is not None:
+            _twins[f] = (functools.partial(twin, **attrs) if attrs else twin, {})
+        vjp = _VJP_OF.get(impl)
+        if vjp is not None:
+            _vjps[f] = functools.partial(vjp, **attrs) if attrs else vjp
     return f
+
+
+# -- host twins: first sightings of a signature without XLA -------------------------------------------
+class NoTwin(Exception):  # noqa: N818 - internal control flow
+    """Raised by a host twin for inputs it does not handle exactly like the kernel (the kernel runs)."""
+
+
+_TWIN_OF: dict = {}  # op impl -> NumPy twin taking NumPy arrays and the same static attributes
+_twins: dict = {}  # jitted kernel -> (twin with attrs bound, {signature: sightings})
+_VJP_OF: dict = {}  # op impl -> NumPy VJP twin: (inputs, y, cotangent, **attrs) -> input cotangents
+_vjps: dict = {}  # jitted kernel -> VJP twin with attrs bound
+HOST = [None]  # None: not decided yet (decided on the first op, never at import); True/False after
+_SIGHTINGS = 1  # signatures seen this many times by the twin are compiled from the next call on
+_SEEN_MAX = 4096
+HOST_RUNS = [0]  # how many op calls a host twin answered (tests prove the path runs)
+
+
+def register_host_twin(impl: Callable, twin: Callable) -> None:
+    """Use NumPy function ``twin(*arrays, **attrs)`` for first sightings of op ``impl``'s signatures.
+
+    ``twin`` must return what the kernel returns (same dtype and shape; values within the conformance
+    tolerance), or raise ``NoTwin`` for inputs it does not cover (the compiled kernel then runs).
+    """
+    _TWIN_OF[impl] = twin
+    for key, f in _cache.items():
+        k_impl, attrs = (key, ()) if not isinstance(key, tuple) else key
+        if k_impl is impl:
+            _twins[f] = (functools.partial(twin, **dict(attrs)) if attrs else twin, {})
+
+
+def register_host_vjp(impl: Callable, vjp: Callable) -> None:
+    """A NumPy VJP of single-output op ``impl`` for gradients of graphs seen once (``autodiff/tape.py``).
+
+    ``vjp(inputs, y, cotangent, **attrs)`` (``y`` the op's output) gets NumPy arrays and returns one cotangent per input
+    (None where the input gets none), each of the input's dtype and shape; ``NoTwin`` when not covered.
+    """
+    _VJP_OF[impl] = vjp
+    for key, f in _cache.items():
+        k_impl, attrs = (key, ()) if not isinstance(key, tuple) else key
+        if k_impl is impl:
+            _vjps[f] = functools.partial(vjp, **dict(attrs)) if attrs else vjp
+
+
+def host_vjp(fn: Callable) -> Callable | None:
+    """The NumPy VJP twin of kernel ``fn`` when host twins are on (see ``register_host_vjp``), else None."""
+    v = _vjps.get(fn)
+    if v is None or not (HOST[0] or (HOST[0] is None and _decide_host())):
+        return None
+    return v
+
+
+def set_host_kernels(enabled: bool | None) -> bool | None:
+    """Turn first-sighting host twins on/off (None: decide from the backend again); returns the old value."""
+    old, HOST[0] = HOST[0], enabled
+    return old
+
+
+def forget_sightings() -> None:
+    """Forget every signature the host twins have seen (the next call of each runs its twin again)."""
+    for _twin, seen in _twins.values():
+        seen.clear()
+
+
+def _decide_host() -> bool:
+    on = os.environ.get("TFSHIM_HOST_KERNELS", "1").strip().lower() not in ("0", "false", "off", "no")
+    HOST[0] = bool(on and jax.default_backend() == "cpu" and jax.device_count() == 1)
+    return HOST[0]
+
+
+_ArrayImpl: Any = None  # jax's concrete array type, imported on the first sighting
+
+
+def _host_run(entry: tuple, arrays: list) -> Any:
+    """The twin's result as device arrays on a first sighting, or None (compile and run the kernel)."""
+    global _ArrayImpl
+    if _ArrayImpl is None:
+        from jax._src.array import ArrayImpl as _ArrayImpl  # noqa: N814
+    twin, seen = entry
+    key = []
+    for a in arrays:
+        if type(a) is not _ArrayImpl:
+            return None
+        key.append(a.shape)
+        key.append(a.dtype)
+    key = tuple(key)
+    n = seen.get(key, 0)
+    if n >= _SIGHTINGS:
+        return None
+    if len(seen) >= _SEEN_MAX:
+        seen.clear()
+    seen[key] = n + 1
+    try:
+        with np.errstate(all="ignore"):
+            out = twin(*[np.asarray(a) for a in arrays])
+    except Exception:  # noqa: BLE001 - NoTwin or a NumPy error: the kernel runs (and raises TF's error)
+        return None
+    HOST_RUNS[0] += 1
+    if type(out) is tuple:
+        return tuple(_put(o) for o in out)
+    return _put(out)
+
+
+def _put(x: Any) -> Any:
+    x = np.asarray(x)
+    if x.base is not None:  # a view of an input's host buffer: the device array must own its memory
+        x = x.copy()
+    return jax.device_put(x)
 
 
 class FallBack(Exception):  # noqa: N818 - internal control flow
@@ -59,6 +183,14 @@ class FallBack(Exception):  # noqa: N818 - internal control flow
 
 def execute(fn: Callable, inputs: tuple, op_name: str) -> Any:
     """Run ``fn`` (from ``primitive``) on Tensors ``inputs``; returns a Tensor or a tuple of Tensors."""
+    entry = _twins.get(fn)
+    if entry is not None and not SUBSTITUTING[0] and (HOST[0] or (HOST[0] is None and _decide_host())):
+        out = _host_run(entry, [t.array for t in inputs])
+        if out is not None:
+            res = tuple(map(wrap, out)) if type(out) is tuple else wrap(out)
+            if state.recording_tapes or (ACCUMULATING[0] and state.accumulators):
+                record(fn, inputs, res)
+            return res
     try:
         # A substituting scope is rare (a control-flow body replayed under a JAX transformation); the
         # process-wide count keeps the per-thread lookup off the hot path otherwise.

@@ -14,5 +14,7 @@ for _family in ("math", "array", "reduction", "linalg", "nn", "random", "debuggi
         if _e.name != f"{__name__}.{_family}":
             raise
 
+from . import host_kernels  # noqa: E402,F401 - registers the NumPy twins of first sightings
+
 methods.bind(Tensor)
 methods.bind(Variable)
