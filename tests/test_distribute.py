@@ -140,8 +140,9 @@ def test_custom_loop_on_one_device_strategy_equals_no_strategy():
         return losses, w.numpy()
 
     a, b = train(tf.distribute.get_strategy()), train(tf.distribute.OneDeviceStrategy("/cpu:0"))
-    assert a[0] == b[0]
-    np.testing.assert_array_equal(a[1], b[1])
+    # Equal up to rounding: the first eager step runs NumPy host twins, the strategy's step compiled XLA kernels.
+    np.testing.assert_allclose(a[0], b[0], rtol=1e-6)
+    np.testing.assert_allclose(a[1], b[1], rtol=1e-6)
 
 
 @pytest.mark.parametrize("weights", [None, [1.0, 0.0, 2.0, 1.0]])

@@ -384,7 +384,10 @@ def test_keras_train_step_in_function_matches_eager():
         tf.keras.utils.set_random_seed(1) if hasattr(tf.keras.utils, "set_random_seed") else tf.random.set_seed(1)
         model = tf.keras.Sequential([tf.keras.layers.Dense(5, activation="relu", input_shape=(6,)),
                                      tf.keras.layers.Dense(3)])
-        model.set_weights([np.full(w.shape, 0.1 * (i + 1), np.float32) for i, w in enumerate(model.get_weights())])
+        # Distinct weights: with equal ones the units' gradients are equal up to rounding, and Adam turns that
+        # rounding noise into full-size steps (the eager first step runs NumPy twins, the compiled one XLA).
+        w_rng = np.random.default_rng(5)
+        model.set_weights([w_rng.uniform(0.05, 0.3, w.shape).astype(np.float32) for w in model.get_weights()])
         opt = tf.keras.optimizers.Adam(0.05)
         loss_object = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
 

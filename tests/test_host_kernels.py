@@ -270,6 +270,7 @@ def test_vjp_twin_matches_kernel_and_tf(name: str, fn: Callable[[Any, Any], Any]
 
     with host(True):
         tape_mod._cache.clear()
+        tape_mod._vjp_seen.clear()
         before = tape_mod.stats.host_vjps
         twin = _grads(tfshim, fn)
         assert tape_mod.stats.host_vjps > before, f"{name}: no VJP twin ran"
@@ -285,3 +286,75 @@ def test_vjp_twin_matches_kernel_and_tf(name: str, fn: Callable[[Any, Any], Any]
         np.testing.assert_allclose(t, r, rtol=2e-5, atol=1e-5, equal_nan=True)
         if "nan" not in name:  # the compiled reduce_min gradient drops TF's NaN (see docs/differences.md)
             np.testing.assert_allclose(t, k, rtol=2e-5, atol=1e-5, equal_nan=True)
+
+
+# -- tf.function: the first call of a trace evaluated on the host ---------------------------------------
+def _fn_cases() -> list[tuple[str, Callable[[Any], Any], tuple]]:
+    return [
+        ("elementwise", lambda tf: lambda x: tf.reduce_sum(tf.tanh(x) * 2.0 + 1.0, axis=0), (A,)),
+        ("matmul where", lambda tf: lambda x, y: tf.where(x > 0, tf.matmul(tf.matmul(x, y, transpose_b=True), x), -x),
+         (A, B)),
+        ("reductions argmax", lambda tf: lambda x: (tf.reduce_max(x, axis=1), tf.reduce_mean(x),
+                                                    tf.argmax(x, axis=1), tf.reduce_min(x, axis=0)), (A,)),
+        ("reshape concat slice", lambda tf: lambda x: tf.concat([tf.reshape(x, [4, 3]), tf.transpose(x)[1:3, :]],
+                                                                 axis=0), (A,)),
+        ("cast integer math", lambda tf: lambda i: (tf.cast(i, tf.float32) / 3.0, i // 2, i % 3, tf.abs(i)),
+         (I32B,)),
+        ("log sqrt relu", lambda tf: lambda x: tf.nn.relu(tf.math.log(tf.sqrt(x) + 1.0)) - tf.square(x), (P,)),
+        ("python control flow on shapes", lambda tf: lambda x: x[0] * 3.0 if x.shape[0] > 2 else x, (A,)),
+    ]
+
+
+@pytest.mark.parametrize("name,make,args", _fn_cases(), ids=[c[0] for c in _fn_cases()])
+def test_function_first_call_on_host(name: str, make: Callable, args: tuple, tf_ref: Any) -> None:
+    from tfshim._src.core import host_jaxpr
+
+    with host(True):
+        f = tfshim.function(make(tfshim))
+        ins = [tfshim.constant(a) for a in args]
+        before = host_jaxpr.RUNS[0]
+        first = f(*ins)
+        assert host_jaxpr.RUNS[0] == before + 1, f"{name}: the first call did not run on the host"
+        second = f(*ins)  # compiled now
+        assert host_jaxpr.RUNS[0] == before + 1
+    ref = tf_ref.function(make(tf_ref))(*[tf_ref.constant(a) for a in args])
+    flat = lambda r: list(r) if isinstance(r, (tuple, list)) else [r]  # noqa: E731
+    for got1, got2, want in zip(flat(first), flat(second), flat(ref)):
+        g1, g2, w = _np(got1), _np(got2), _np(want)
+        assert g1.dtype == w.dtype and g1.shape == w.shape and g2.dtype == w.dtype
+        np.testing.assert_allclose(g1, w, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(g1, g2, rtol=1e-5, atol=1e-6)
+
+
+def test_function_first_call_on_host_updates_variables(tf_ref: Any) -> None:
+    """Variable assignments of a host-evaluated first call land, and the compiled second call continues."""
+    from tfshim._src.core import host_jaxpr
+
+    results = {}
+    for lib in (tfshim, tf_ref):
+        v = lib.Variable(np.arange(4, dtype=np.float32))
+
+        @lib.function
+        def step(x: Any, v: Any = v, lib: Any = lib) -> Any:
+            v.assign_add(x * 2.0)
+            return lib.reduce_sum(v)
+
+        with host(True) if lib is tfshim else contextlib.nullcontext():
+            before = host_jaxpr.RUNS[0]
+            outs = [float(step(lib.constant(np.ones(4, np.float32)))) for _ in range(3)]
+            if lib is tfshim:
+                assert host_jaxpr.RUNS[0] == before + 1
+        results[lib] = (outs, v.numpy())
+    assert results[tfshim][0] == results[tf_ref][0]
+    np.testing.assert_array_equal(results[tfshim][1], results[tf_ref][1])
+
+
+def test_function_with_random_ops_compiles_first() -> None:
+    """A program the host cannot reproduce exactly (random bits) is compiled on its first call."""
+    from tfshim._src.core import host_jaxpr
+
+    with host(True):
+        f = tfshim.function(lambda x: x + tfshim.random.uniform([3], seed=1))
+        before = host_jaxpr.RUNS[0]
+        f(tfshim.constant(np.zeros(3, np.float32)))
+        assert host_jaxpr.RUNS[0] == before

@@ -28,7 +28,7 @@ import numpy as np
 
 from ..core import state
 from ..core.convert import convert_to_tensor
-from ..core.dispatch import NoTwin, host_vjp, run, strip_jax_notes
+from ..core.dispatch import NoTwin, host_vjp, inline, run, strip_jax_notes
 from ..core.record import Node, is_variable, record, trackable
 from ..core.tensor import Tensor, wrap
 
@@ -455,7 +455,7 @@ class _Plan:
         )
 
     def _replay_fn(self) -> Callable:
-        fns = tuple(n.fn for n in self.nodes)
+        fns = tuple(inline(n.fn) for n in self.nodes)
         wiring, tgt_refs = self.wiring, self.tgt_refs
 
         def forward(leaf_vals: tuple, const_vals: tuple) -> tuple:
@@ -521,7 +521,15 @@ class _Plan:
                 continue
             grads = None
             twin = host_vjp(node.fn) if len(outs) == 1 else None
-            if twin is not None:  # a NumPy VJP on the host: no kernel to compile for a graph seen once
+            if twin is not None:  # a signature's first VJP runs on the host (NumPy); its kernel compiles at the 2nd
+                sig = (node.fn, diff, *[(a.shape, a.dtype) for a in ins])
+                if sig in _vjp_seen:
+                    twin = None
+                else:
+                    if len(_vjp_seen) > 8192:
+                        _vjp_seen.clear()
+                    _vjp_seen[sig] = True
+            if twin is not None:
                 try:
                     with np.errstate(all="ignore"):
                         every = twin([np.asarray(a) for a in ins], np.asarray(outs[0].array), np.asarray(given[0]))
@@ -619,6 +627,7 @@ def _cached_replay(key: tuple, build: Callable, per_node: bool = False, n_nodes:
 
 
 _ArrayImpl: Any = None
+_vjp_seen: dict = {}  # node VJP signatures already answered on the host (the next ones use the kernel)
 
 
 def _per_node_ok(inputs: tuple) -> bool:

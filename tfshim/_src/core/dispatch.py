@@ -26,6 +26,7 @@ from typing import Any, Callable
 
 import jax
 import numpy as np
+from jax._src.array import ArrayImpl as _ArrayImpl  # the concrete array type (tracers are not)
 
 from . import dtypes as _dt
 from . import errors, state
@@ -38,6 +39,10 @@ from .tensor import Tensor, wrap
 # an evicted entry only costs a new jit (recorded tape nodes keep their function objects).
 _cache: dict = {}
 CACHE_SIZE = 8192
+# jitted kernel -> its impl with attrs bound. While tracing (tf.function, fit's step, a gradient replay)
+# an op calls its impl directly: the outer program gets the op's equations inline instead of a nested
+# jit (no per-op trace cache lookup and lowering of a sub-function; the same computation).
+_inline: dict = {}
 
 try:  # the exception XLA raises at run time (e.g. a failed runtime check)
     from jax.errors import JaxRuntimeError as _XlaError
@@ -60,7 +65,9 @@ def primitive(impl: Callable, **attrs: Any) -> Callable:
                 gone = _cache.pop(old)
                 _twins.pop(gone, None)
                 _vjps.pop(gone, None)
+                _inline.pop(gone, None)
         _cache[key] = f
+        _inline[f] = functools.partial(impl, **attrs) if attrs else impl
         twin = _TWIN_OF.get(impl)
         if twin is not None:
             _twins[f] = (functools.partial(twin, **attrs) if attrs else twin, {})
@@ -111,12 +118,22 @@ def register_host_vjp(impl: Callable, vjp: Callable) -> None:
             _vjps[f] = functools.partial(vjp, **dict(attrs)) if attrs else vjp
 
 
+def inline(fn: Callable) -> Callable:
+    """The impl of kernel ``fn`` (attrs bound) for calling inside a trace; ``fn`` itself if not a kernel."""
+    return _inline.get(fn, fn)
+
+
 def host_vjp(fn: Callable) -> Callable | None:
     """The NumPy VJP twin of kernel ``fn`` when host twins are on (see ``register_host_vjp``), else None."""
     v = _vjps.get(fn)
     if v is None or not (HOST[0] or (HOST[0] is None and _decide_host())):
         return None
     return v
+
+
+def host_kernels_on() -> bool:
+    """Whether first sightings run on the host (JAX's one device is the CPU, TFSHIM_HOST_KERNELS not 0)."""
+    return bool(HOST[0] or (HOST[0] is None and _decide_host()))
 
 
 def set_host_kernels(enabled: bool | None) -> bool | None:
@@ -137,14 +154,10 @@ def _decide_host() -> bool:
     return HOST[0]
 
 
-_ArrayImpl: Any = None  # jax's concrete array type, imported on the first sighting
 
 
 def _host_run(entry: tuple, arrays: list) -> Any:
     """The twin's result as device arrays on a first sighting, or None (compile and run the kernel)."""
-    global _ArrayImpl
-    if _ArrayImpl is None:
-        from jax._src.array import ArrayImpl as _ArrayImpl  # noqa: N814
     twin, seen = entry
     key = []
     for a in arrays:
@@ -197,11 +210,14 @@ def execute(fn: Callable, inputs: tuple, op_name: str) -> Any:
         if SUBSTITUTING[0] and state.scopes and state.scopes[-1].tensors:
             out = fn(*state.scopes[-1].arrays(inputs))
         elif len(inputs) == 2:
-            out = fn(inputs[0].array, inputs[1].array)
+            a = inputs[0].array
+            out = (fn if type(a) is _ArrayImpl else _inline.get(fn, fn))(a, inputs[1].array)
         elif len(inputs) == 1:
-            out = fn(inputs[0].array)
+            a = inputs[0].array
+            out = (fn if type(a) is _ArrayImpl else _inline.get(fn, fn))(a)
         else:
-            out = fn(*[t.array for t in inputs])
+            arrays = [t.array for t in inputs]
+            out = (fn if arrays and type(arrays[0]) is _ArrayImpl else _inline.get(fn, fn))(*arrays)
     except JAX_ERRORS as e:
         raise translate(e, op_name, inputs) from None
     res = tuple(map(wrap, out)) if type(out) is tuple or type(out) is list else wrap(out)

@@ -19,11 +19,12 @@ import weakref
 from typing import Any, Callable
 
 import jax
+from jax._src.array import ArrayImpl
 
 from .. import config as _config
-from ..core import state
+from ..core import host_jaxpr, state
 from ..core.convert import constant, convert_to_tensor
-from ..core.dispatch import strip_jax_notes
+from ..core.dispatch import host_kernels_on, strip_jax_notes
 from ..core.record import is_variable, record
 from ..core.stateless import CreatedVariable, LiftVariable, StatelessScope
 from ..core.tensor import Tensor, wrap
@@ -147,6 +148,7 @@ class ConcreteFunction:
         self._variables = variables
         self._jitted = jitted
         self._ran = False
+        self._host_tried = False
         # Under a recording tape the variables' reads are recorded Tensors holding the buffers, which must
         # survive: such calls (and the tape's replay) use the same program without donation.
         self._jitted_keep = jax.jit(pure) if variables and owner._donate else jitted
@@ -165,11 +167,39 @@ class ConcreteFunction:
 
     def _call_flat(self, flat: list, tree: Any = None) -> Any:
         if not self._ran:  # the first execution compiles: one thread at a time (JAX's compile is not shared)
+            if not self._host_tried:
+                out = self._run_on_host(flat)
+                if out is not None:
+                    return out
             with self._owner._lock:
                 out = self._run(flat)
                 self._ran = True
                 return out
         return self._run(flat)
+
+    def _run_on_host(self, flat: list) -> Any:
+        """The first call of a new trace on the CPU, evaluated with NumPy instead of compiled (a signature
+        called once never compiles; the next call compiles). None when that cannot be done exactly."""
+        self._host_tried = True
+        if state.recording_tapes or state.accumulators or state.scopes or not host_kernels_on():
+            return None
+        closed = self._lowered.jaxpr
+        variables = self._variables
+        arrays = [v.array for v in variables] + [flat[i].array for i in self._tensor_pos]
+        if len(closed.jaxpr.invars) != len(arrays) or any(type(a) is not ArrayImpl for a in arrays):
+            return None
+        if not host_jaxpr.supported(closed):
+            return None
+        try:
+            outs = host_jaxpr.evaluate(closed, *arrays)
+        except host_jaxpr.Unsupported:
+            return None
+        n_out = len(outs) - len(variables)
+        for j in self._out["changed"]:
+            variables[j].write_array(jax.device_put(outs[n_out + j]))
+        it_t, it_s = iter([wrap(jax.device_put(o)) for o in outs[:n_out]]), iter(self._out["static"])
+        leaves = [next(it_t) if t else next(it_s) for t in self._out["is_t"]]
+        return jax.tree_util.tree_unflatten(self._out["tree"], leaves)
 
     def _run(self, flat: list) -> Any:
         arg_tensors = [flat[i] for i in self._tensor_pos]
