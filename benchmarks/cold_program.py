@@ -27,7 +27,7 @@ if "--tf" in sys.argv:
     import tensorflow as tf
 else:
     import tfshim as tf
-import numpy as np
+import numpy as np  # noqa: E402 - after the library, so its import time is counted
 
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "data", "mnist")
 

@@ -52,6 +52,7 @@ CORE_ORDER: tuple = (
     "tensor",
     "record",
     "stateless",
+    "host_jaxpr",
     "dispatch",
     "convert",
     "variable",

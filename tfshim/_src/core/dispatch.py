@@ -64,13 +64,14 @@ def primitive(impl: Callable, **attrs: Any) -> Callable:
             for old in list(itertools.islice(_cache, CACHE_SIZE // 4)):
                 gone = _cache.pop(old)
                 _twins.pop(gone, None)
+                _warm.pop(gone, None)
                 _vjps.pop(gone, None)
                 _inline.pop(gone, None)
         _cache[key] = f
         _inline[f] = functools.partial(impl, **attrs) if attrs else impl
         twin = _TWIN_OF.get(impl)
         if twin is not None:
-            _twins[f] = (functools.partial(twin, **attrs) if attrs else twin, {})
+            _twins[f] = [functools.partial(twin, **attrs) if attrs else twin, {}, YOUNG_CALLS]
         vjp = _VJP_OF.get(impl)
         if vjp is not None:
             _vjps[f] = functools.partial(vjp, **attrs) if attrs else vjp
@@ -83,12 +84,16 @@ class NoTwin(Exception):  # noqa: N818 - internal control flow
 
 
 _TWIN_OF: dict = {}  # op impl -> NumPy twin taking NumPy arrays and the same static attributes
-_twins: dict = {}  # jitted kernel -> (twin with attrs bound, {signature: sightings})
+_twins: dict = {}  # young jitted kernel -> [twin with attrs bound, {signature: sightings}, calls left]
+_warm: dict = {}  # kernels past their young calls (kept so tests can make them young again)
 _VJP_OF: dict = {}  # op impl -> NumPy VJP twin: (inputs, y, cotangent, **attrs) -> input cotangents
 _vjps: dict = {}  # jitted kernel -> VJP twin with attrs bound
 HOST = [None]  # None: not decided yet (decided on the first op, never at import); True/False after
 _SIGHTINGS = 1  # signatures seen this many times by the twin are compiled from the next call on
 _SEEN_MAX = 4096
+# A kernel's first calls look for new signatures (a few hundred ns per call); after YOUNG_CALLS calls it
+# is warm and the check stops (a later new shape compiles as before), so steady loops pay nothing.
+YOUNG_CALLS = 2000
 HOST_RUNS = [0]  # how many op calls a host twin answered (tests prove the path runs)
 
 
@@ -102,7 +107,7 @@ def register_host_twin(impl: Callable, twin: Callable) -> None:
     for key, f in _cache.items():
         k_impl, attrs = (key, ()) if not isinstance(key, tuple) else key
         if k_impl is impl:
-            _twins[f] = (functools.partial(twin, **dict(attrs)) if attrs else twin, {})
+            _twins[f] = [functools.partial(twin, **dict(attrs)) if attrs else twin, {}, YOUNG_CALLS]
 
 
 def register_host_vjp(impl: Callable, vjp: Callable) -> None:
@@ -144,8 +149,11 @@ def set_host_kernels(enabled: bool | None) -> bool | None:
 
 def forget_sightings() -> None:
     """Forget every signature the host twins have seen (the next call of each runs its twin again)."""
-    for _twin, seen in _twins.values():
-        seen.clear()
+    _twins.update(_warm)
+    _warm.clear()
+    for entry in _twins.values():
+        entry[1].clear()
+        entry[2] = YOUNG_CALLS
 
 
 def _decide_host() -> bool:
@@ -156,9 +164,12 @@ def _decide_host() -> bool:
 
 
 
-def _host_run(entry: tuple, arrays: list) -> Any:
+def _host_run(fn: Callable, entry: list, arrays: list) -> Any:
     """The twin's result as device arrays on a first sighting, or None (compile and run the kernel)."""
-    twin, seen = entry
+    twin, seen = entry[0], entry[1]
+    entry[2] -= 1
+    if entry[2] <= 0:  # warm: no more checks for this kernel
+        _warm[fn] = _twins.pop(fn, entry)
     key = []
     for a in arrays:
         if type(a) is not _ArrayImpl:
@@ -198,7 +209,7 @@ def execute(fn: Callable, inputs: tuple, op_name: str) -> Any:
     """Run ``fn`` (from ``primitive``) on Tensors ``inputs``; returns a Tensor or a tuple of Tensors."""
     entry = _twins.get(fn)
     if entry is not None and not SUBSTITUTING[0] and (HOST[0] or (HOST[0] is None and _decide_host())):
-        out = _host_run(entry, [t.array for t in inputs])
+        out = _host_run(fn, entry, [t.array for t in inputs])
         if out is not None:
             res = tuple(map(wrap, out)) if type(out) is tuple else wrap(out)
             if state.recording_tapes or (ACCUMULATING[0] and state.accumulators):

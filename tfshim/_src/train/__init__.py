@@ -1,1 +1,1 @@
-"""tf.train on tfshim: object-based checkpoints (Checkpoint, CheckpointManager) stored with orbax."""
+"""tf.train on tfshim: object-based checkpoints (Checkpoint, CheckpointManager) in tfshim's own files (storage.py)."""

@@ -1,7 +1,7 @@
-"""tf.train.Checkpoint: object-based saving and restoring of trackable objects (storage by orbax).
+"""tf.train.Checkpoint: object-based saving and restoring of trackable objects (files: storage.py).
 
-Differences from TF: a checkpoint ``<prefix>-<n>`` is an orbax directory rather than TF's
-``.index``/``.data-*`` files (the path strings, counters, keys and the ``checkpoint`` state file
+Differences from TF: a checkpoint ``<prefix>-<n>`` is a directory (graph + one data file) rather
+than TF's ``.index``/``.data-*`` files (the path strings, counters, keys and the ``checkpoint`` state file
 are TF's); ``options`` are accepted and ignored; saving inside ``tf.function`` is not supported.
 """
 
@@ -35,21 +35,26 @@ def write_object(root: Any, path: str, fn: str = "tf.train.Checkpoint.write") ->
     """Write the object graph of ``root`` and its variables' values as checkpoint ``path``."""
     path = os.fspath(path)
     graph = trackable.Graph(root)
-    nodes, values, arrays = [], {}, {}
+    nodes, values, infos, variables = [], {}, [], []
     for i, obj in enumerate(graph.objects):
         node: dict = {"children": [[n, j] for n, j in graph.edges[i]]}
         if isinstance(obj, Variable):
             value = obj.array
             if isinstance(value, jax.core.Tracer):
                 raise RuntimeError(f"{fn}: cannot save variable {obj.name} inside tf.function; save eagerly.")
-            a = np.asarray(value)
             key = trackable.value_key(graph.paths[i])
-            item = f"t{len(arrays)}"
-            arrays[item] = a
-            values[key] = {"item": item, "shape": list(a.shape), "dtype": _dt._BY_NP[a.dtype].name,
-                           "crc32": storage.crc32(a)}
+            info = values[key] = {"item": f"t{len(infos)}"}
+            infos.append(info)
+            variables.append(value)
             node["key"] = key
         nodes.append(node)
+    # One device_get for all values: on an accelerator the copies to the host overlap.
+    host = jax.device_get(variables)
+    arrays = {}
+    for info, a in zip(infos, host):
+        a = np.asarray(a)
+        arrays[info["item"]] = a
+        info.update(shape=list(a.shape), dtype=_dt._BY_NP[a.dtype].name)
     manifest = {"format": storage.FORMAT, "nodes": nodes, "values": values}
     storage.write(path, manifest, arrays)
     return path

@@ -9,7 +9,8 @@
     last_preserved_timestamp: 1795800632.2970629
 
 Paths inside the directory are written relative to it, as TF does. The file is replaced atomically
-(written to a temporary file, then renamed), so it always names complete checkpoints.
+(written to a temporary file, then renamed), so it always names complete checkpoints; it is
+``fsync``-ed when the checkpoints are (``TFSHIM_CHECKPOINT_FSYNC=1``, see storage.py).
 """
 
 from __future__ import annotations
@@ -104,8 +105,9 @@ def write_state(directory: str, model_checkpoint_path: str, all_paths: Any, time
     tmp = f"{target}.tmp-{os.getpid()}"
     with open(tmp, "w", encoding="utf-8") as f:
         f.write(_format(st))
-        f.flush()
-        os.fsync(f.fileno())
+        if storage.durable():  # as the checkpoints themselves (see storage.py)
+            f.flush()
+            os.fsync(f.fileno())
     os.replace(tmp, target)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from . import checkpoint_state
+from . import checkpoint_state, storage
 from .checkpoint import CheckpointLoadStatus, restore_object, write_object
 
 
@@ -28,7 +28,7 @@ def load_weights(model: Any, filepath: Any) -> CheckpointLoadStatus:
     """Restore a checkpoint written by ``save_weights`` into ``model``; weights not built yet are restored
     when they are created (deferred restoration). Returns the load status (``assert_consumed`` etc.)."""
     path = os.fspath(filepath)
-    if os.path.isdir(path) and not os.path.exists(os.path.join(path, "graph")):
+    if os.path.isdir(path) and not storage.is_checkpoint(path):
         latest = checkpoint_state.latest_checkpoint(path)
         path = latest if latest is not None else path
     return restore_object(model, path, "Model.load_weights")

@@ -1,7 +1,7 @@
 """tf.train.CheckpointManager: numbered checkpoints in a directory, with TF's rotation and state file.
 
-Each save writes ``<directory>/<checkpoint_name>-<n>`` through the Checkpoint (an orbax directory,
-written atomically), then records it in the ``checkpoint`` state file, then deletes the checkpoints
+Each save writes ``<directory>/<checkpoint_name>-<n>`` through the Checkpoint (a directory written
+atomically, see storage.py), then records it in the ``checkpoint`` state file, then deletes the checkpoints
 rotated out. The state file is replaced atomically and names only complete checkpoints, so a
 process killed at any moment leaves ``latest_checkpoint`` restorable. The rotation is TF's (not
 orbax's CheckpointManager, whose step directories and policies differ): keep the newest
@@ -45,6 +45,7 @@ class CheckpointManager:
         self._last_checkpoint_step = None
         self._maybe_delete: collections.OrderedDict = collections.OrderedDict()
         now = time.time()
+        storage.remove_stale_saves(self._checkpoint_prefix)  # of processes killed while saving here
         st = checkpoint_state.get_checkpoint_state(self._directory)
         if st is None:
             self._latest_checkpoint = None

@@ -64,8 +64,43 @@ def check_value(var: Variable, key: str, value: np.ndarray, fn: str) -> None:
         )
 
 
+_ZERO_COPY_BYTES = 1 << 16  # smaller values are copied (cheap); larger ones are handed to JAX as they are
+
+
+def _host_array(var: Variable, value: np.ndarray) -> Any:
+    """A jax.Array using the memory of ``value`` itself, or None where that is not possible or not worth it.
+
+    Only for a variable living on one CPU device (where a jax.Array can be the host memory), a value
+    of its exact shape and dtype, at least ``_ZERO_COPY_BYTES`` long, in an aligned writable buffer
+    read for this restore alone (storage.read_arrays gives each large value its own). Saves a copy
+    of every large value on restore; a later donation of the variable's buffer copies instead."""
+    if value.nbytes < _ZERO_COPY_BYTES or not value.flags.writeable or value.ctypes.data % 64:
+        return None
+    if value.dtype.kind not in "biufc" or not value.flags.c_contiguous:  # DLPack has no bfloat16 etc.
+        return None
+    cur = var._raw()
+    if getattr(cur, "shape", None) != value.shape or getattr(cur, "dtype", None) != value.dtype:
+        return None
+    try:
+        devices = cur.devices()
+        if len(devices) != 1 or next(iter(devices)).platform != "cpu":
+            return None
+        import jax.numpy as jnp
+
+        out = jnp.from_dlpack(value)
+    except Exception:  # noqa: BLE001 - any refusal: copy as usual
+        return None
+    if out.devices() != devices or out.dtype != value.dtype or out.shape != value.shape:
+        return None
+    return out
+
+
 def _assign(var: Variable, value: np.ndarray) -> None:
-    var.assign(value, read_value=False)
+    host = _host_array(var, value)
+    if host is not None:
+        var.write_array(host)
+    else:
+        var.assign(value, read_value=False)
     sharding = getattr(var, "_sharding", None)
     if sharding is not None:  # a variable of a tf.distribute strategy stays replicated over its devices
         import jax
