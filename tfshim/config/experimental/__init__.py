@@ -1,4 +1,8 @@
-"""tf.config.experimental: re-exports of tfshim's implementation (see tfshim._src.config)."""
+"""tf.config.experimental: re-exports of tfshim's implementation (see tfshim._src.config).
+
+``set_compilation_cache_dir``/``get_compilation_cache_dir`` are tfshim extensions: TF has no persistent compilation
+cache.
+"""
 
 from tfshim._src import config as _c
 from tfshim._src.api import populate as _populate
@@ -12,4 +16,7 @@ __getattr__ = _populate(globals(), "config.experimental", {
     "list_logical_devices": _c.list_logical_devices,
     "set_visible_devices": _c.set_visible_devices,
     "get_visible_devices": _c.get_visible_devices,
+    # tfshim extensions (TF has no persistent compilation cache): README "Compilation cache"
+    "set_compilation_cache_dir": _c.set_compilation_cache_dir,
+    "get_compilation_cache_dir": _c.get_compilation_cache_dir,
 })
