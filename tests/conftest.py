@@ -61,3 +61,24 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
         print(f"\nFAILED: {len(_skipped_for_tf)} TensorFlow-conformance tests were skipped because TensorFlow is "
               "missing; install the test extra (pip install -e '.[test]').")
+
+
+_STACKS = ("recording_tapes", "accumulators", "device_stack", "replaying", "tracing", "strategy_stack", "replica",
+           "scopes", "name_scopes", "key_streams", "call_contexts", "layer_scopes")
+
+
+@pytest.fixture(autouse=True)
+def _no_leaked_thread_state():
+    """A test must leave the main thread's tfshim state as it found it (an open tape, scope or replica
+    context would silently change every later test in the worker)."""
+    from tfshim._src.core import state
+
+    before = {k: len(getattr(state, k)) for k in _STACKS}
+    yield
+    leaked = {k: getattr(state, k)[before[k]:] for k in _STACKS if len(getattr(state, k)) != before[k]}
+    for k in leaked:
+        del getattr(state, k)[before[k]:]
+    assert not leaked, f"the test left tfshim thread state behind: {leaked}"
+    from jax._src import core as jax_core
+
+    assert jax_core.trace_state_clean(), "the test left a JAX trace context open in the main thread"

@@ -358,3 +358,21 @@ def test_function_with_random_ops_compiles_first() -> None:
         before = host_jaxpr.RUNS[0]
         f(tfshim.constant(np.zeros(3, np.float32)))
         assert host_jaxpr.RUNS[0] == before
+
+
+def test_scalar_first_made_inside_a_jax_trace_is_not_cached_as_a_tracer(tf_ref: Any) -> None:
+    """``x * 1.2345`` first met inside a JAX transformation (a compiled Keras step, a gradient replay) must
+    not leave a tracer in the scalar cache: later eager ops and tf.functions would capture a dead tracer."""
+    import jax
+
+    from tfshim._src.core.tensor import wrap
+
+    jax.jit(lambda a: (wrap(a) * 1.2345).array)(np.ones(2, np.float32))
+    x = tfshim.constant(np.array([1.0, 2.0], np.float32))
+    with host(True):
+        eager = (x * 1.2345).numpy()
+        f = tfshim.function(lambda v: tfshim.reduce_sum(v * 1.2345))
+        got = [float(f(x)) for _ in range(3)]
+    xr = tf_ref.constant(np.array([1.0, 2.0], np.float32))
+    np.testing.assert_allclose(eager, (xr * 1.2345).numpy(), rtol=1e-6)
+    np.testing.assert_allclose(got, [float(tf_ref.reduce_sum(xr * 1.2345))] * 3, rtol=1e-6)

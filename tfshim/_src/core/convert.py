@@ -14,6 +14,7 @@ from typing import Any
 
 import jax
 import numpy as np
+from jax._src.array import ArrayImpl
 
 from . import dtypes as _dt
 from . import errors, state
@@ -258,7 +259,7 @@ def scalar_like(value: Any, dtype: _dt.DType) -> Tensor:
     v = _scalar_cache.get(key) if not state.device_stack else None
     if v is None:
         v = put(_cast_python(np.asarray(value), dtype, value, ""))
-        if state.device_stack:
+        if state.device_stack or type(v) is not ArrayImpl:  # only concrete device scalars are shared
             return wrap(v)
         if len(_scalar_cache) > 4096:
             _scalar_cache.clear()

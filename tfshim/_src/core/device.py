@@ -8,6 +8,7 @@ import re
 from typing import Any, Iterator
 
 import jax
+from jax._src.array import ArrayImpl
 
 from . import state
 
@@ -119,7 +120,14 @@ def put(array: Any) -> Any:
         # Constants made while tf.function traces stay concrete (usable as static shapes, loop bounds).
         with jax.ensure_compile_time_eval():
             return jax.device_put(array, d) if d is not None else jax.device_put(array)
-    return jax.device_put(array, d) if d is not None else jax.device_put(array)
+    x = jax.device_put(array, d) if d is not None else jax.device_put(array)
+    if type(x) is not ArrayImpl:
+        # Inside another JAX transformation (a compiled Keras step, a gradient replay, a control-flow body)
+        # device_put gives a tracer; a constant must be concrete: callers cache constants (``x * 2.0``'s 2.0),
+        # and a cached tracer would leak into every later program.
+        with jax.ensure_compile_time_eval():
+            x = jax.device_put(array, d) if d is not None else jax.device_put(array)
+    return x
 
 
 _devices = devices_of_kind  # the name tf.config's module uses

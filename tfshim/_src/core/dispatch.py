@@ -61,7 +61,10 @@ def primitive(impl: Callable, **attrs: Any) -> Callable:
         f = jax.jit(functools.partial(impl, **attrs) if attrs else impl)
         f.__name__ = getattr(impl, "__name__", "op")
         if len(_cache) >= CACHE_SIZE:
-            for old in list(itertools.islice(_cache, CACHE_SIZE // 4)):
+            # Only kernels with attributes are evicted: those without are one per op implementation (bounded
+            # by the code) and modules keep them, so their twins and inline impls must stay registered.
+            olds = [k for k in itertools.islice(_cache, CACHE_SIZE // 2) if type(k) is tuple][: CACHE_SIZE // 4]
+            for old in olds:
                 gone = _cache.pop(old)
                 _twins.pop(gone, None)
                 _warm.pop(gone, None)
