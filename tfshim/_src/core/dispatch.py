@@ -240,6 +240,21 @@ def execute(fn: Callable, inputs: tuple, op_name: str) -> Any:
     return res
 
 
+def execute2(fn: Callable, x: Tensor, y: Tensor, xv: Any, yv: Any, op_name: str) -> Tensor:
+    """``execute(fn, (x, y), op_name)`` for a single-output op on two Tensors whose arrays ``xv``, ``yv``
+    the caller has already read: the elementwise hot path (no tuple, no arity branch)."""
+    if SUBSTITUTING[0] or fn in _twins:
+        return execute(fn, (x, y), op_name)
+    try:
+        out = fn(xv, yv) if type(xv) is _ArrayImpl else _inline.get(fn, fn)(xv, yv)
+    except JAX_ERRORS as e:
+        raise translate(e, op_name, (x, y)) from None
+    res = wrap(out)
+    if state.recording_tapes or (ACCUMULATING[0] and state.accumulators):
+        record(fn, (x, y), res)
+    return res
+
+
 def run(impl: Callable, inputs: tuple, op_name: str, **attrs: Any) -> Any:
     """``execute(primitive(impl, **attrs), inputs, op_name)``: the usual one-line op body."""
     return execute(primitive(impl, **attrs), inputs, op_name)

@@ -14,7 +14,7 @@ import numpy as np
 from ..core import dtypes as _dt
 from ..core import errors
 from ..core.convert import convert_to_tensor, scalar_like
-from ..core.dispatch import execute, primitive
+from ..core.dispatch import execute, execute2, primitive
 from ..core.tensor import Tensor
 
 _PY_NUMBERS = (int, float, bool, complex)
@@ -121,7 +121,7 @@ def binary(op_name: str, tf_op: str, impl: Callable, allowed: frozenset = NUMERI
             raise dtype_error(op_name, tf_op, 1, dt, yv.dtype)
         if dt not in allowed:
             raise unsupported(op_name, tf_op, dt, allowed)
-        return execute(prim, (x, y), op_name)
+        return execute2(prim, x, y, xv, yv, op_name)
 
     fn.__name__ = op_name.rpartition(".")[2]
     fn.__qualname__ = fn.__name__

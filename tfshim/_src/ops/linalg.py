@@ -18,7 +18,7 @@ import numpy as np
 from ..core import dtypes as _dt
 from ..core import errors
 from ..core.convert import convert_to_tensor
-from ..core.dispatch import FallBack, execute, invalid, primitive, run
+from ..core.dispatch import FallBack, execute2, invalid, primitive, run
 from ..core.tensor import Tensor
 from .elementwise import COMPLEX, FLOAT, INT, UINT, coerce2, dtype_error, unsupported
 from .reduction import norm_axes, static_int_list
@@ -122,7 +122,7 @@ def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False,
         # run at trace time only. Anything else raises FallBack there; the checked path below then
         # handles it (or reports TF's error).
         try:
-            return execute(_PLAIN_MATMUL, (a, b), op_name)
+            return execute2(_PLAIN_MATMUL, a, b, a.array, b.array, op_name)
         except FallBack:
             pass
     if transpose_a and adjoint_a:
