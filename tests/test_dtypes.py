@@ -132,3 +132,21 @@ def test_no_float64_sneaks_in():
     assert (tfshim.constant([1.0, 2.0]) * 3.0).dtype == tfshim.float32
     assert tfshim.constant([[1.0], [2]]).dtype == tfshim.float32
     assert tfshim.Variable(1.0).dtype == tfshim.float32
+
+
+def test_as_dtype_of_numpy_dtypes_that_equal_python_types(tf_ref):
+    """np.dtype('int64') == int in NumPy: as_dtype must still map the NumPy dtype (TF does), while the
+    Python types int and complex stay ambiguous (TypeError in both)."""
+    import numpy as np
+
+    import tfshim
+
+    for d in (np.dtype("int64"), np.dtype("complex128"), np.dtype("float64"), np.dtype("int32"), np.dtype("bool")):
+        assert tfshim.as_dtype(d).name == tf_ref.as_dtype(d).name
+    for t in (int, complex):
+        for lib in (tfshim, tf_ref):
+            try:
+                lib.as_dtype(t)
+            except TypeError:
+                continue
+            raise AssertionError(f"{lib.__name__}.as_dtype({t}) did not raise TypeError")

@@ -179,7 +179,8 @@ def as_dtype(type_value: Any) -> DType:
             return string
         if type_value is float:
             return float32
-        if type_value in (int, complex) or type_value is None:
+        # `is`, not `in`: NumPy dtypes compare equal to Python types (np.dtype('int64') == int).
+        if type_value is int or type_value is complex or type_value is None:
             raise TypeError(f"Cannot convert the argument `type_value`: {type_value!r} to a TensorFlow DType.")
         try:
             d = _BY_NP.get(np.dtype(type_value))
