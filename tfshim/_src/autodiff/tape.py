@@ -25,6 +25,7 @@ from typing import Any, Callable
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax._src.array import ArrayImpl
 
 from ..core import state
 from ..core.convert import convert_to_tensor
@@ -626,19 +627,15 @@ def _cached_replay(key: tuple, build: Callable, per_node: bool = False, n_nodes:
     return entry[1]
 
 
-_ArrayImpl: Any = None
 _vjp_seen: dict = {}  # node VJP signatures already answered on the host (the next ones use the kernel)
 
 
 def _per_node_ok(inputs: tuple) -> bool:
     """Whether a gradient may run node by node: eager values only, nothing recording it (a recording
     tape needs the gradient as one differentiable node), outside a multi-replica step."""
-    global _ArrayImpl
     if state.recording_tapes or state.accumulators or (state.replica and state.replica[-1]._axis is not None):
         return False
-    if _ArrayImpl is None:
-        from jax._src.array import ArrayImpl as _ArrayImpl  # noqa: N814
-    return all(type(t.array) is _ArrayImpl for t in inputs)
+    return all(type(t.array) is ArrayImpl for t in inputs)
 
 
 def _inexact(a: Any) -> bool:
