@@ -100,6 +100,17 @@ YOUNG_CALLS = 2000
 HOST_RUNS = [0]  # how many op calls a host twin answered (tests prove the path runs)
 
 
+def _kernels_of(impl: Callable, fn: Callable) -> list:
+    """(kernel, ``fn`` with that kernel's attrs bound) for every cached kernel of ``impl`` (a twin or VJP
+    registered after ops made their kernels)."""
+    out = []
+    for key, f in _cache.items():
+        k_impl, attrs = (key, ()) if not isinstance(key, tuple) else key
+        if k_impl is impl:
+            out.append((f, functools.partial(fn, **dict(attrs)) if attrs else fn))
+    return out
+
+
 def register_host_twin(impl: Callable, twin: Callable) -> None:
     """Use NumPy function ``twin(*arrays, **attrs)`` for first sightings of op ``impl``'s signatures.
 
@@ -107,10 +118,8 @@ def register_host_twin(impl: Callable, twin: Callable) -> None:
     tolerance), or raise ``NoTwin`` for inputs it does not cover (the compiled kernel then runs).
     """
     _TWIN_OF[impl] = twin
-    for key, f in _cache.items():
-        k_impl, attrs = (key, ()) if not isinstance(key, tuple) else key
-        if k_impl is impl:
-            _twins[f] = [functools.partial(twin, **dict(attrs)) if attrs else twin, {}, YOUNG_CALLS]
+    for f, bound in _kernels_of(impl, twin):
+        _twins[f] = [bound, {}, YOUNG_CALLS]
 
 
 def register_host_vjp(impl: Callable, vjp: Callable) -> None:
@@ -120,10 +129,8 @@ def register_host_vjp(impl: Callable, vjp: Callable) -> None:
     (None where the input gets none), each of the input's dtype and shape; ``NoTwin`` when not covered.
     """
     _VJP_OF[impl] = vjp
-    for key, f in _cache.items():
-        k_impl, attrs = (key, ()) if not isinstance(key, tuple) else key
-        if k_impl is impl:
-            _vjps[f] = functools.partial(vjp, **dict(attrs)) if attrs else vjp
+    for f, bound in _kernels_of(impl, vjp):
+        _vjps[f] = bound
 
 
 def inline(fn: Callable) -> Callable:
