@@ -89,7 +89,7 @@ class CheckpointManager:
         paths = list(self._maybe_delete)
         checkpoint_state.write_state(
             self._directory, self._latest_checkpoint, paths, list(self._maybe_delete.values()),
-            self._last_preserved_timestamp,
+            self._last_preserved_timestamp, fn="tf.train.CheckpointManager.save",
         )
 
     def _sweep(self) -> list:
@@ -130,6 +130,7 @@ class CheckpointManager:
             checkpoint_number = int(np.asarray(checkpoint_number))
         path = f"{self._checkpoint_prefix}-{checkpoint_number}"
         try:
+            checkpoint_state.check_new_save(path, "tf.train.CheckpointManager.save")
             write_object(ckpt, path, "tf.train.CheckpointManager.save")
         except BaseException:
             counter.assign(np.int64(old), read_value=False)
