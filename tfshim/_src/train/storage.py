@@ -368,11 +368,12 @@ def _write(path: str, manifest: dict, arrays: dict) -> None:
 
 
 def _not_found(path: str, fn: str) -> errors.NotFoundError:
-    return errors.NotFoundError(
-        None, None,
+    # NotFoundError that is also a FileNotFoundError (what Keras 3 raises for a missing weights file)
+    return errors._os_error(
+        errno.ENOENT,
         f"{fn}: no checkpoint found at {path!r}. Please double-check that the path is correct. You may be missing "
         "the checkpoint suffix (e.g. the '-1' in 'path/to/ckpt-1'); tf.train.latest_checkpoint(directory) gives the "
-        "newest one.",
+        "newest one.", path,
     )
 
 
