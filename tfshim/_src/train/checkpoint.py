@@ -2,7 +2,8 @@
 
 Differences from TF: a checkpoint ``<prefix>-<n>`` is a directory (graph + one data file) rather
 than TF's ``.index``/``.data-*`` files (the path strings, counters, keys and the ``checkpoint`` state file
-are TF's); ``options`` are accepted and ignored; saving inside ``tf.function`` is not supported.
+are TF's); ``options`` are accepted and ignored; saving inside ``tf.function`` is not supported; ``save`` never
+replaces an earlier run's checkpoint (``checkpoint_state.check_new_save``: AlreadyExistsError where TF overwrites).
 """
 
 from __future__ import annotations
