@@ -370,6 +370,28 @@ def test_state_file_read_as_tf(tf_ref, tmp_path, content):
             assert vs == vt, results
 
 
+def test_state_file_every_byte_flipped_is_data_loss(tf_ref, tmp_path):
+    """The state file tfshim writes ends with a comment holding its CRC-32C (TF's parser skips it; TF reads the
+    file); any flipped bit is DataLossError rather than a pointer at another checkpoint (or at none)."""
+    d = str(tmp_path)
+    mgr = tf.train.CheckpointManager(tf.train.Checkpoint(v=tf.Variable(1.0)), d, max_to_keep=3)
+    for _ in range(3):
+        mgr.save()
+    want = tf.train.get_checkpoint_state(d)
+    st = tf_ref.train.get_checkpoint_state(d)
+    assert st.model_checkpoint_path == want.model_checkpoint_path
+    assert list(st.all_model_checkpoint_paths) == want.all_model_checkpoint_paths
+
+    def attempt(path: str, i: int, bit: int) -> None:
+        with pytest.raises(tf.errors.DataLossError, match="checkpoint state file"):
+            tf.train.get_checkpoint_state(d)
+        with pytest.raises(tf.errors.DataLossError):
+            tf.train.CheckpointManager(tf.train.Checkpoint(v=tf.Variable(1.0)), d, max_to_keep=3)
+
+    _sweep([os.path.join(d, "checkpoint")], attempt)
+    assert tf.train.latest_checkpoint(d) == want.model_checkpoint_path
+
+
 @pytest.mark.parametrize("content", [b"", b"garbage!!\n", b"model_checkpoint_path: \"ckpt-1\"\n junk"])
 def test_manager_never_overwrites_checkpoint_of_earlier_run(tmp_path, monkeypatch, content):
     d = str(tmp_path)

@@ -112,8 +112,9 @@ def _read_npz(filepath: str) -> list:
         # Neither tfshim's checksum nor the plain end of a zip without a comment (as np.savez writes it).
         raise damaged("it does not end with tfshim's checksum or a zip end record.")
     # allow_pickle=False: a weights file is data, loading it must never run code (object arrays are refused).
+    buf = io.BytesIO(data)
     try:
-        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+        with np.load(buf, allow_pickle=False) as npz:
             keys = sorted(k for k in npz.files if k.startswith("w"))
             return [npz[k] for k in keys]
     except (zipfile.BadZipFile, EOFError) as e:

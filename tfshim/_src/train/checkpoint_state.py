@@ -10,7 +10,10 @@
 
 Paths inside the directory are written relative to it, as TF does. The file is replaced atomically
 (written to a temporary file, then renamed), so it always names complete checkpoints; it is
-``fsync``-ed when the checkpoints are (``TFSHIM_CHECKPOINT_FSYNC=1``, see storage.py).
+``fsync``-ed when the checkpoints are (``TFSHIM_CHECKPOINT_FSYNC=1``, see storage.py). Its last line is a
+comment, ``# tfshim-crc32c: <8 hex digits>``, the CRC-32C of the lines before it: a state file tfshim wrote
+that was damaged since raises DataLossError instead of pointing at another checkpoint (TF's parser skips the
+comment; files without it are read as TF reads them).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import re
 from typing import Any
 
 from ..core import errors
-from . import storage
+from . import crc32c, storage
 
 STATE_FILE = "checkpoint"
 
@@ -192,8 +195,8 @@ def write_state(directory: str, model_checkpoint_path: str, all_paths: Any, time
     try:
         storage.makedirs(directory)
         try:
-            with open(tmp, "w", encoding="utf-8") as f:
-                f.write(_format(st))
+            with open(tmp, "wb") as f:
+                f.write(_with_checksum(_format(st).encode("utf-8")))
                 if storage.durable():  # as the checkpoints themselves (see storage.py)
                     f.flush()
                     os.fsync(f.fileno())
@@ -208,13 +211,40 @@ def write_state(directory: str, model_checkpoint_path: str, all_paths: Any, time
         raise errors.from_os_error(e, f"{fn}: cannot write the checkpoint state file {target}") from None
 
 
+_CHECK_PREFIX = b"# tfshim-crc32c: "  # the last line of the state files tfshim writes: a comment for TF's parser
+_CHECK_LEN = len(_CHECK_PREFIX) + 9  # + 8 hex digits + newline
+_HEX = b"0123456789abcdef"
+
+
+def _with_checksum(body: bytes) -> bytes:
+    return body + _CHECK_PREFIX + b"%08x\n" % crc32c.value(body)
+
+
+def _verify(raw: bytes, fname: str) -> None:
+    """DataLossError if ``raw`` ends with tfshim's checksum line (or a damaged one) that does not match."""
+    tail = raw[-_CHECK_LEN:]
+    if len(tail) < _CHECK_LEN:
+        return
+    n = len(_CHECK_PREFIX)
+    wrong = sum(a != b for a, b in zip(tail[:n], _CHECK_PREFIX)) + sum(c not in _HEX for c in tail[n:n + 8])
+    wrong += tail[-1] != ord("\n")
+    if wrong > 2:
+        return  # no checksum line: a state file TF (or a person) wrote, read as TF reads it
+    if wrong or crc32c.value(raw[:-_CHECK_LEN]) != int(tail[n:n + 8], 16):
+        raise errors.DataLossError(
+            None, None, f"tf.train.get_checkpoint_state: the checkpoint state file {fname} is corrupt (its checksum "
+            "line does not match). If you edited it by hand, delete its last line '# tfshim-crc32c: ...'.")
+
+
 def _read_state(fname: str) -> CheckpointState | None:
-    """The parsed state file ``fname``; None where TF ignores it (missing, unreadable, not text format)."""
+    """The parsed state file ``fname``; None where TF ignores it (missing, unreadable, not text format);
+    DataLossError for a state file tfshim wrote that was damaged since (its checksum line)."""
     try:
         with open(fname, "rb") as f:
             raw = f.read()
     except OSError:  # as TF: a state file that cannot be read is ignored
         return None
+    _verify(raw, fname)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:  # as TF (a ValueError)
