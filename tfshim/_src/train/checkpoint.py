@@ -2,7 +2,8 @@
 
 Differences from TF: a checkpoint ``<prefix>-<n>`` is a directory (graph + one data file) rather
 than TF's ``.index``/``.data-*`` files (the path strings, counters, keys and the ``checkpoint`` state file
-are TF's); ``options`` are accepted and ignored; saving inside ``tf.function`` is not supported.
+are TF's); ``options`` are accepted and ignored; saving inside ``tf.function`` is not supported; ``save`` never
+replaces an earlier run's checkpoint (``checkpoint_state.check_new_save``: AlreadyExistsError where TF overwrites).
 """
 
 from __future__ import annotations
@@ -56,13 +57,13 @@ def write_object(root: Any, path: str, fn: str = "tf.train.Checkpoint.write") ->
         arrays[info["item"]] = a
         info.update(shape=list(a.shape), dtype=_dt._BY_NP[a.dtype].name)
     manifest = {"format": storage.FORMAT, "nodes": nodes, "values": values}
-    storage.write(path, manifest, arrays)
+    storage.write(path, manifest, arrays, fn)
     return path
 
 
 def read_checkpoint(path: Any, fn: str) -> tuple:
     """(manifest, {key: array}) of a tfshim checkpoint, or of a TF-written one (``path.index``)."""
-    path = os.fspath(path)
+    path = storage.resolve(os.fspath(path))
     if not storage.is_checkpoint(path) and storage.is_tf_checkpoint(path):
         from . import tf_bundle
 
@@ -76,6 +77,7 @@ def restore_object(root: Any, path: Any, fn: str = "tf.train.Checkpoint.restore"
     manifest, values = read_checkpoint(path, fn)
     r = restore.Restoration(os.fspath(path), manifest, values, root, fn)
     restore.restore_now(r)
+    storage.note_own(path)  # restored: a numbered save of this process may replace it (checkpoint_state.check_new_save)
     return CheckpointLoadStatus(r, root)
 
 
@@ -240,13 +242,14 @@ class Checkpoint:
         self._maybe_create_save_counter()
         n = int(np.asarray(self._save_counter.array)) + 1
         path = f"{file_prefix}-{n}"
+        checkpoint_state.check_new_save(path, "tf.train.Checkpoint.save")
         self._save_counter.assign(np.int64(n), read_value=False)
         try:
             write_object(self, path, "tf.train.Checkpoint.save")
         except BaseException:
             self._save_counter.assign(np.int64(n - 1), read_value=False)
             raise
-        checkpoint_state.write_state(os.path.dirname(path), path, [path])
+        checkpoint_state.write_state(os.path.dirname(path), path, [path], fn="tf.train.Checkpoint.save")
         return path
 
     # -- restoring --------------------------------------------------------------------------------------

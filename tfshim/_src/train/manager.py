@@ -5,7 +5,9 @@ atomically, see storage.py), then records it in the ``checkpoint`` state file, t
 rotated out. The state file is replaced atomically and names only complete checkpoints, so a
 process killed at any moment leaves ``latest_checkpoint`` restorable. The rotation is TF's (not
 orbax's CheckpointManager, whose step directories and policies differ): keep the newest
-``max_to_keep``, and of those rotated out keep one every ``keep_checkpoint_every_n_hours``.
+``max_to_keep``, and of those rotated out keep one every ``keep_checkpoint_every_n_hours``. Rotated-out
+checkpoints are renamed away before they are deleted (never half-deleted under their name). Difference from
+TF: a save never replaces a checkpoint of an earlier run (``checkpoint_state.check_new_save``).
 """
 
 from __future__ import annotations
@@ -89,7 +91,7 @@ class CheckpointManager:
         paths = list(self._maybe_delete)
         checkpoint_state.write_state(
             self._directory, self._latest_checkpoint, paths, list(self._maybe_delete.values()),
-            self._last_preserved_timestamp,
+            self._last_preserved_timestamp, fn="tf.train.CheckpointManager.save",
         )
 
     def _sweep(self) -> list:
@@ -130,6 +132,7 @@ class CheckpointManager:
             checkpoint_number = int(np.asarray(checkpoint_number))
         path = f"{self._checkpoint_prefix}-{checkpoint_number}"
         try:
+            checkpoint_state.check_new_save(path, "tf.train.CheckpointManager.save")
             write_object(ckpt, path, "tf.train.CheckpointManager.save")
         except BaseException:
             counter.assign(np.int64(old), read_value=False)

@@ -32,6 +32,7 @@ class CheckpointReader:
     def __init__(self, path: str):
         from .checkpoint import read_checkpoint
 
+        path = storage.resolve(path)
         self._path = path
         if storage.is_checkpoint(path) or not storage.is_tf_checkpoint(path):
             self._manifest = storage.read_manifest(path, "tf.train.load_checkpoint")

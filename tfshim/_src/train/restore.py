@@ -134,8 +134,9 @@ class Restoration:
     def match(self) -> dict:
         return trackable.match(self.anchor_pairs(), self.nodes)
 
-    def restore_into(self, pairs: list) -> list:
-        """Assign the unconsumed values of the matched ``(variable, node id)`` pairs; all checked first."""
+    def plan(self, pairs: list) -> list:
+        """[(variable, key)] of the unconsumed values of the matched ``(variable, node id)`` pairs, each checked
+        (shape, dtype) against its variable; raises before anything is assigned."""
         todo = []
         for var, nid in pairs:
             key = self.nodes[nid].get("key")
@@ -143,11 +144,19 @@ class Restoration:
                 todo.append((var, key))
         for var, key in todo:
             check_value(var, key, self.values[key], self.fn)
+        return todo
+
+    def assign(self, todo: list) -> list:
+        """Assign the values of a ``plan``; returns the variables."""
         for var, key in todo:
             _assign(var, self.values[key])
             self.remaining.discard(key)
             self.values.pop(key, None)
         return [v for v, _ in todo]
+
+    def restore_into(self, pairs: list) -> list:
+        """Assign the unconsumed values of the matched ``(variable, node id)`` pairs; all checked first."""
+        return self.assign(self.plan(pairs))
 
     def unresolved(self) -> list:
         out = []
@@ -250,21 +259,24 @@ def resolve_pending() -> None:
         unswap_all()
         return
     found: dict = {}
-    done: set = set()
     try:
+        plans, taken = [], set()
         for r in reversed(_active):  # the newest restore wins
             pairs = []
             for obj, nid in r.match().values():
-                if isinstance(obj, Variable) and id(obj) in _pending and id(obj) not in done:
+                if isinstance(obj, Variable) and id(obj) in _pending and id(obj) not in taken:
                     pairs.append((obj, nid))
                     found[id(obj)] = obj
             try:
-                restored = r.restore_into(pairs)
+                todo = r.plan(pairs)
             except Exception:
                 for _obj, nid in pairs:  # report once, not on every later read
                     r.remaining.discard(r.nodes[nid].get("key"))
                 raise
-            done.update(id(v) for v in restored)
+            taken.update(id(v) for v, _ in todo)
+            plans.append((r, todo))
+        for r, todo in plans:  # every value of every restoration checked: now assign them
+            r.assign(todo)
     finally:
         for obj in found.values():
             _unswap(obj)

@@ -1,4 +1,4 @@
-"""Checkpoint files: one directory per checkpoint path, written atomically, every value checksummed.
+"""Checkpoint files: one directory per checkpoint path, written atomically, every byte checksummed.
 
 Layout of the directory ``<prefix>-<n>`` (TF writes ``<prefix>-<n>.index`` + ``.data-*`` files
 instead; the path strings, counters and the ``checkpoint`` state file are TF's):
@@ -7,18 +7,24 @@ instead; the path strings, counters and the ``checkpoint`` state file are TF's):
   byte range in ``data`` (``offset``, ``nbytes``), shape, dtype and CRC-32 of its bytes; and the
   CRC-32 of the JSON itself (``manifest_crc32``), so a damaged graph is noticed too;
 - ``data``: every value's bytes, little-endian, C order, back to back (each at a 64-byte aligned
-  offset), like the data shard of TF's tensor bundle.
+  offset, the padding between them zero), like the data shard of TF's tensor bundle.
 
 A save writes both files into a temporary directory ``<path>.tmp-<pid>-<n>`` beside the target
 and then renames it into place (overwriting an existing checkpoint swaps the two directories in
-one ``renameat2(RENAME_EXCHANGE)`` where Linux offers it), so a process killed during a save leaves
-no half-written checkpoint under the final name; leftovers of killed saves are removed by the next
-save of that path. As TF, the files are not ``fsync``-ed by default (the OS writes them back a
-few seconds later); ``TFSHIM_CHECKPOINT_FSYNC=1`` syncs the files and the directories before and
-after the rename, for checkpoints that must survive a power cut. Either way the checksums catch
-damage: reading validates every value (in bounds, size, dtype, CRC-32) before returning anything,
-so a corrupt or truncated checkpoint raises ``tf.errors.DataLossError`` naming the file and
-nothing is restored.
+one ``renameat2(RENAME_EXCHANGE)`` where Linux offers it; elsewhere the old checkpoint is first
+renamed to ``<path>.old-<pid>-<n>``, and a reader that finds no ``<path>`` reads that complete
+previous version, which the next save of the path puts back if the process died between the two
+renames), so a process killed during a save leaves the previous or the new checkpoint complete
+under the final name; leftovers of killed saves are removed by the next save of that path.
+Deleting a checkpoint (``CheckpointManager``'s rotation) renames it away first, so it is gone at
+once, never half-deleted. As TF, the files are not ``fsync``-ed by default (the OS writes them
+back a few seconds later); ``TFSHIM_CHECKPOINT_FSYNC=1`` syncs the files and the directories
+before and after the rename, for checkpoints that must survive a power cut. Either way the
+checksums catch damage: reading validates every byte (each value's range, size, dtype and CRC-32,
+the zero padding, the graph's own CRC-32) before returning anything, so a corrupt or truncated
+checkpoint raises ``tf.errors.DataLossError`` naming the file and nothing is restored. Errors of
+the file system are TF's classes (``PermissionDeniedError``, ``NotFoundError``, ...; see
+``errors.from_os_error``).
 
 Checkpoints of tfshim versions that stored values through orbax (format ``tfshim-checkpoint-1``:
 an orbax PyTree under ``state/``) are still read, with orbax imported on first such use.
@@ -26,6 +32,7 @@ an orbax PyTree under ``state/``) are still read, with orbax imported on first s
 
 from __future__ import annotations
 
+import errno
 import glob
 import json
 import os
@@ -47,6 +54,7 @@ _GRAPH_FILE = os.path.join("graph", "metadata")
 DATA_FILE = "data"
 _ALIGN = 64
 _TMP_MARK = ".tmp-"
+_OLD_MARK = ".old-"  # the previous version of a checkpoint while an overwrite renames it away (no exchange)
 _ORBAX_TMP_MARK = ".orbax-checkpoint-tmp"  # left by killed saves of the orbax-based format
 _PARALLEL_CRC_BYTES = 1 << 20  # from this many bytes on, checksums are computed while the data is written
 # Bytes per write()/CRC call. Larger writes were measured up to 10x slower on Linux 6.x (ext4, large page
@@ -57,6 +65,7 @@ _READ_CHUNK = 1 << 20  # bytes per read when reading and checksumming overlap
 _lock = threading.Lock()
 _checkpointer: Any = None
 _seq = [0]
+_own: set = set()  # absolute paths of the checkpoints this process wrote or restored
 
 
 def durable() -> bool:
@@ -107,9 +116,37 @@ def is_tf_checkpoint(path: str) -> bool:
     return os.path.isfile(path + ".index")
 
 
+def _previous_version(path: str) -> str | None:
+    """The complete previous version of checkpoint ``path`` that an interrupted overwrite left renamed aside."""
+    found = [p for p in glob.glob(glob.escape(path) + _OLD_MARK + "*") if is_checkpoint(p)]
+    if not found:
+        return None
+    return max(found, key=lambda p: os.path.getmtime(os.path.join(p, _GRAPH_FILE)))
+
+
+def resolve(path: str) -> str:
+    """Where checkpoint ``path`` is read from: ``path`` itself, or, while an overwrite of it was cut off between
+    its two renames, the complete previous version renamed aside (``<path>.old-*``)."""
+    path = os.fspath(path)
+    if is_checkpoint(path) or is_tf_checkpoint(path) or os.path.lexists(path):
+        return path
+    return _previous_version(path) or path
+
+
 def exists(path: str) -> bool:
-    """True when ``path`` is a tfshim checkpoint or the prefix of a TF one."""
+    """True when ``path`` is (or, see ``resolve``, can be read as) a tfshim checkpoint or the prefix of a TF one."""
+    path = resolve(path)
     return is_checkpoint(path) or is_tf_checkpoint(path)
+
+
+def note_own(path: str) -> None:
+    """Record that this process wrote or restored checkpoint ``path`` (it may replace it; see ``is_own``)."""
+    _own.add(os.path.abspath(os.fspath(path)))
+
+
+def is_own(path: str) -> bool:
+    """True when this process wrote or restored checkpoint ``path``."""
+    return os.path.abspath(os.fspath(path)) in _own
 
 
 def _pid_alive(pid: int) -> bool:
@@ -124,10 +161,21 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def _dead(p: str, mark: str) -> bool:
+    pid = p.rpartition(mark)[2].split("-", 1)[0]
+    return pid.isdigit() and not _pid_alive(int(pid))
+
+
 def _remove_stale(pattern: str) -> None:
+    for p in glob.glob(pattern + _OLD_MARK + "*"):
+        if _dead(p, _OLD_MARK):
+            main = p.rpartition(_OLD_MARK)[0]
+            if not os.path.lexists(main) and is_checkpoint(p):
+                os.rename(p, main)  # an overwrite died between its renames: the previous version comes back
+            else:
+                _remove_path(p)
     for p in glob.glob(pattern + _TMP_MARK + "*"):
-        pid = p.rpartition(_TMP_MARK)[2].split("-", 1)[0]
-        if pid.isdigit() and not _pid_alive(int(pid)):
+        if _dead(p, _TMP_MARK):
             _remove_path(p)
 
 
@@ -143,11 +191,20 @@ def remove_stale_saves(prefix: str) -> None:
     _remove_stale(glob.escape(prefix) + "-*")
 
 
-def _tmp_name(path: str) -> str:
+def _tmp_name(path: str, mark: str = _TMP_MARK) -> str:
+    """A new name beside ``path`` for a file or directory of this process (``mark``: ``.tmp-`` or ``.old-``)."""
     with _lock:
         _seq[0] += 1
         n = _seq[0]
-    return f"{path}{_TMP_MARK}{os.getpid()}-{n}"
+    return f"{path}{mark}{os.getpid()}-{n}"
+
+
+def makedirs(path: str) -> None:
+    """``os.makedirs(path, exist_ok=True)``, but a file in the way is ENOTDIR (TF: "... is not a directory")."""
+    try:
+        os.makedirs(path or ".", exist_ok=True)
+    except FileExistsError as e:
+        raise NotADirectoryError(errno.ENOTDIR, f"{e.filename} is not a directory", e.filename) from None
 
 
 def _write_all(fd: int, mv: memoryview) -> None:
@@ -246,14 +303,22 @@ def _remove_path(p: str) -> None:
             pass
 
 
-def write(path: str, manifest: dict, arrays: dict) -> None:
+def write(path: str, manifest: dict, arrays: dict, fn: str = "tf.train.Checkpoint.write") -> None:
     """Write ``arrays`` ({item name: np.ndarray}) and the JSON ``manifest`` as the checkpoint ``path``.
 
     ``manifest["values"]`` maps each value key to ``{"item": name, "shape", "dtype"}``; the byte
-    range and CRC-32 of each item are added to it here."""
+    range and CRC-32 of each item are added to it here. File system errors raise TF's classes."""
     path = os.path.abspath(path)
+    try:
+        _write(path, manifest, arrays)
+    except OSError as e:
+        raise errors.from_os_error(e, f"{fn}: cannot write the checkpoint {path}") from None
+    note_own(path)
+
+
+def _write(path: str, manifest: dict, arrays: dict) -> None:
     parent = os.path.dirname(path)
-    os.makedirs(parent, exist_ok=True)
+    makedirs(parent)
     _remove_stale_tmp(path)
     sync = durable()
     info_of = {info["item"]: info for info in manifest.get("values", {}).values()}
@@ -287,9 +352,12 @@ def write(path: str, manifest: dict, arrays: dict) -> None:
         elif os.path.isdir(path) and not os.path.islink(path) and _exchange(tmp, path):
             shutil.rmtree(tmp, ignore_errors=True)  # now the old checkpoint
         else:
-            # Without an atomic exchange: a moment where only ``old`` holds a complete checkpoint.
-            old = _tmp_name(path)
+            # Without an atomic exchange, two renames: in between, readers find the previous version under
+            # ``old`` (see resolve), and the next save of ``path`` puts it back if this process dies there.
+            old = _tmp_name(path, _OLD_MARK)
             os.rename(path, old)
+            if sync:
+                _fsync_dir(parent)
             os.rename(tmp, path)
             _remove_path(old)
         if sync:
@@ -300,11 +368,12 @@ def write(path: str, manifest: dict, arrays: dict) -> None:
 
 
 def _not_found(path: str, fn: str) -> errors.NotFoundError:
-    return errors.NotFoundError(
-        None, None,
+    # NotFoundError that is also a FileNotFoundError (what Keras 3 raises for a missing weights file)
+    return errors._os_error(
+        errno.ENOENT,
         f"{fn}: no checkpoint found at {path!r}. Please double-check that the path is correct. You may be missing "
         "the checkpoint suffix (e.g. the '-1' in 'path/to/ckpt-1'); tf.train.latest_checkpoint(directory) gives the "
-        "newest one.",
+        "newest one.", path,
     )
 
 
@@ -323,9 +392,11 @@ def read_manifest(path: str, fn: str = "tf.train.Checkpoint.restore") -> dict:
     try:
         with open(gfile, encoding="utf-8") as f:
             manifest = json.load(f)
-    except (OSError, ValueError) as e:
+    except ValueError as e:
         raise errors.DataLossError(
             None, None, f"{fn}: the checkpoint file {gfile} is corrupt or truncated: {e}") from None
+    except OSError as e:
+        raise errors.from_os_error(e, f"{fn}: cannot read the checkpoint file {gfile}") from None
     if not isinstance(manifest, dict) or manifest.get("format") not in _FORMATS or "nodes" not in manifest:
         raise errors.DataLossError(None, None, f"{fn}: the checkpoint file {gfile} is not a tfshim checkpoint graph.")
     if manifest["format"] == FORMAT:
@@ -368,6 +439,19 @@ def _records(values: dict, size: int, dfile: str, damaged: Any) -> list:
     return out
 
 
+def _gaps(records: list, size: int) -> list:
+    """The (offset, nbytes) ranges of the data file that no value covers (the alignment padding)."""
+    out, pos = [], 0
+    for r in records:
+        off, nbytes = r[3], r[4]
+        if off > pos:
+            out.append((pos, off - pos))
+        pos = max(pos, off + nbytes)
+    if size > pos:
+        out.append((pos, size - pos))
+    return out
+
+
 def _read_into(f: Any, mv: memoryview, off: int, on_chunk: Any = None) -> bool:
     """Fill ``mv`` from file offset ``off``, passing each piece read to ``on_chunk``; False if the file ends first."""
     f.seek(off)
@@ -403,6 +487,7 @@ def read_arrays(path: str, manifest: dict, fn: str = "tf.train.Checkpoint.restor
     except (KeyError, TypeError, ValueError) as e:
         raise damaged(f"its graph has no valid data record ({type(e).__name__}: {e}).") from None
     records = _records(values, size, dfile, damaged)
+    gaps = _gaps(records, size)
     bufs: dict = {}
     crcs: dict = {}
     try:
@@ -417,10 +502,17 @@ def read_arrays(path: str, manifest: dict, fn: str = "tf.train.Checkpoint.restor
                 for key, _, _, off, nbytes, _ in records:
                     bufs[key] = whole[off:off + nbytes]
                     crcs[key] = crc32(memoryview(bufs[key]))
+                padding = [whole[off:off + n] for off, n in gaps]
             else:
                 _read_pipelined(f, records, bufs, crcs, dfile, damaged)
-    except OSError as e:
+                padding = [np.frombuffer(os.pread(f.fileno(), n, off), np.uint8) for off, n in gaps]
+    except FileNotFoundError as e:
         raise damaged(f"cannot read {dfile}: {e}") from None
+    except OSError as e:
+        raise errors.from_os_error(e, f"{fn}: cannot read the checkpoint data {dfile}") from None
+    for (off, n), pad in zip(gaps, padding):
+        if len(pad) != n or pad.any():
+            raise damaged(f"the padding bytes {off}..{off + n} of {dfile} are not zero.")
     out = {}
     for key, dt, shape, _, _, want_crc in records:
         if crcs[key] != want_crc:
@@ -499,10 +591,18 @@ def _read_orbax(path: str, values: dict, fn: str) -> dict:
 
 
 def remove(path: str) -> None:
-    """Delete checkpoint ``path`` (a tfshim directory, or TF's ``.index``/``.data-*`` files)."""
-    if os.path.isdir(path):
-        shutil.rmtree(path, ignore_errors=True)
-    for p in glob.glob(glob.escape(path) + ".index") + glob.glob(glob.escape(path) + ".data-*"):
+    """Delete checkpoint ``path`` (a tfshim directory, or TF's ``.index``/``.data-*`` files), never half.
+
+    A directory is first renamed away (a temporary name the next save removes should this process die
+    while deleting); TF's files go index first, so the prefix stops being a checkpoint at once."""
+    if os.path.isdir(path) and not os.path.islink(path):
+        gone = _tmp_name(path)
+        try:
+            os.rename(path, gone)
+        except OSError:
+            gone = path
+        shutil.rmtree(gone, ignore_errors=True)
+    for p in glob.glob(glob.escape(path) + ".index") + sorted(glob.glob(glob.escape(path) + ".data-*")):
         try:
             os.remove(p)
         except OSError:
