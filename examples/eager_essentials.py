@@ -17,6 +17,7 @@ import contextlib
 import os
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -114,20 +115,81 @@ def computing_gradients() -> None:
     print(grad)  # => tf.Tensor([[ 2.]], shape=(1, 1), dtype=float32)
 
 
-def train_a_model(num_images: int, epochs: int, data: str | None, plot: str | None) -> None:
-    section("Train a model")
-    if data:  # the guide: (mnist_images, mnist_labels), _ = tf.keras.datasets.mnist.load_data()
-        import warnings
+SHARED_MNIST = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "mnist"
 
-        with warnings.catch_warnings():  # a folder holding only the test split is fine here
-            warnings.simplefilter("ignore", UserWarning)
-            kwargs = {} if data == "keras" else {"path": data}
-            (mnist_images, mnist_labels), _ = tf.keras.datasets.mnist.load_data(**kwargs)
-        mnist_images, mnist_labels = mnist_images[:num_images], mnist_labels[:num_images]
-    else:  # offline default: MNIST-shaped random images
-        rng = np.random.default_rng(0)
-        mnist_images = rng.integers(0, 256, size=(num_images, 28, 28), dtype=np.uint8)
-        mnist_labels = rng.integers(0, 10, size=(num_images,), dtype=np.uint8)
+
+def synthetic_digits(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """MNIST-shaped images (uint8, 28x28) of 10 learnable classes: stripes at class-specific angles (18
+    degrees apart) with random phase, width and noise. Used when no real MNIST files are available."""
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, 10, size=(n,))
+    angle = labels * (np.pi / 10) + rng.normal(0.0, 0.05, n)
+    period = rng.uniform(5.0, 7.0, n)
+    phase = rng.uniform(0.0, 2 * np.pi, n)
+    yy, xx = np.mgrid[0:28, 0:28].astype(np.float64)
+    proj = np.cos(angle)[:, None, None] * xx + np.sin(angle)[:, None, None] * yy
+    images = 0.5 + 0.5 * np.sin(2 * np.pi * proj / period[:, None, None] + phase[:, None, None])
+    images = np.clip(images + rng.normal(0.0, 0.2, images.shape), 0.0, 1.0)
+    return (images * 255).astype(np.uint8), labels.astype(np.uint8)
+
+
+def _read_idx(path: Path) -> np.ndarray:
+    """One IDX file (optionally gzipped): big-endian dims after a 4-byte magic whose last byte is the rank."""
+    import gzip
+
+    raw = (gzip.open if path.suffix == ".gz" else open)(path, "rb").read()
+    rank = raw[3]
+    dims = np.frombuffer(raw, ">u4", count=rank, offset=4).astype(int)
+    return np.frombuffer(raw, np.uint8, offset=4 + 4 * rank).reshape(dims)
+
+
+def read_idx_folder(folder: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """MNIST's train and test splits from a folder of IDX files; a split that is missing is returned empty
+    (the shared folder holds only the 10,000 test digits)."""
+
+    def split(prefix: str) -> tuple[np.ndarray, np.ndarray]:
+        for suffix in (".gz", ""):
+            images = folder / f"{prefix}-images-idx3-ubyte{suffix}"
+            if images.exists():
+                return _read_idx(images), _read_idx(folder / f"{prefix}-labels-idx1-ubyte{suffix}")
+        return np.zeros((0, 28, 28), np.uint8), np.zeros((0,), np.uint8)
+
+    (train_x, train_y), (test_x, test_y) = split("train"), split("t10k")
+    if len(train_x) == 0 and len(test_x) == 0:
+        raise FileNotFoundError(f"--data {folder}: no MNIST IDX files (train-/t10k-images-idx3-ubyte[.gz]) there")
+    if len(train_x) == 0:
+        train_x, train_y = test_x, test_y
+    return train_x, train_y, test_x, test_y
+
+
+def load_digits(data: str | None, num_images: int, num_test: int) -> tuple[Any, Any, Any, Any, str]:
+    """(train images, train labels, test images, test labels, description) for 'Train a model'."""
+    if data == "auto":
+        data = str(SHARED_MNIST) if (SHARED_MNIST / "t10k-images-idx3-ubyte.gz").exists() else None
+    elif data == "synthetic":
+        data = None
+    if data == "keras":  # the guide: (mnist_images, mnist_labels), _ = tf.keras.datasets.mnist.load_data()
+        (images, labels), (test_images, test_labels) = tf.keras.datasets.mnist.load_data()
+    elif data:  # a folder of MNIST's IDX files (read here, so that --reference-tf reads the same files)
+        images, labels, test_images, test_labels = read_idx_folder(Path(data))
+    if data:
+        if len(test_images) == 0 or test_images is images or len(images) == len(test_images):
+            # One split only (the shared folder holds the 10,000 test digits): hold out its last images.
+            num_images = min(num_images, len(images) - num_test)
+            test_images, test_labels = images[-num_test:], labels[-num_test:]
+        where = "tf.keras.datasets.mnist" if data == "keras" else data
+        return (images[:num_images], labels[:num_images], test_images[:num_test], test_labels[:num_test],
+                f"real MNIST digits from {where}")
+    images, labels = synthetic_digits(num_images + num_test)
+    return (images[:num_images], labels[:num_images], images[num_images:], labels[num_images:],
+            "SYNTHETIC images: 10 classes of stripes at different angles (no MNIST files found; pass --data DIR "
+            "or --data keras for real digits)")
+
+
+def train_a_model(num_images: int, epochs: int, data: str | None, plot: str | None, num_test: int = 1000) -> None:
+    section("Train a model")
+    mnist_images, mnist_labels, test_images, test_labels, what = load_digits(data, num_images, num_test)
+    print(f"Data: {len(mnist_images)} training and {len(test_images)} test images, {what}")
 
     dataset = tf.data.Dataset.from_tensor_slices(
         (tf.cast(mnist_images[..., tf.newaxis] / 255, tf.float32), tf.cast(mnist_labels, tf.int64))
@@ -162,7 +224,13 @@ def train_a_model(num_images: int, epochs: int, data: str | None, plot: str | No
         for images, labels in dataset:
             train_step(images, labels)
         print(f"Epoch {epoch} finished")
-    print(f"Loss: first batch {loss_history[0]:.3f}, last batch {loss_history[-1]:.3f}")
+    k = min(10, len(loss_history))
+    first, last = float(np.mean(loss_history[:k])), float(np.mean(loss_history[-k:]))
+    print(f"Loss: first batch {loss_history[0]:.3f}, last batch {loss_history[-1]:.3f}; "
+          f"mean of the first {k} batches {first:.3f}, of the last {k} {last:.3f}")
+    logits = mnist_model(tf.cast(test_images[..., tf.newaxis] / 255, tf.float32))
+    accuracy = float(np.mean(np.argmax(np.asarray(logits), axis=-1) == np.asarray(test_labels)))
+    print(f"Test accuracy: {accuracy:.3f} on {len(test_images)} held-out images (chance: 0.1)")
     if plot:
         import matplotlib
 
@@ -415,11 +483,13 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description="TensorFlow's Eager essentials guide, run on tfshim.")
     p.add_argument("--device", choices=("gpu", "cpu"), default=None,
                    help="run everything on this device (default: TF's default placement)")
-    p.add_argument("--images", type=int, default=1024,
-                   help="images for 'Train a model' (random MNIST-shaped ones unless --data; guide: 60000)")
-    p.add_argument("--data", default=None, metavar="DIR",
-                   help="train 'Train a model' on real MNIST: a folder of IDX files, or 'keras' for "
-                        "tf.keras.datasets.mnist.load_data() (default: random MNIST-shaped images, offline)")
+    p.add_argument("--images", type=int, default=4096,
+                   help="training images for 'Train a model' (guide: 60000); 1000 more are held out for the "
+                        "test accuracy")
+    p.add_argument("--data", default="auto", metavar="DIR",
+                   help="MNIST for 'Train a model': a folder of IDX files, 'keras' for "
+                        "tf.keras.datasets.mnist.load_data(), 'synthetic', or 'auto' (default: "
+                        "../shared/data/mnist when present, else clearly labelled synthetic digits, offline)")
     p.add_argument("--plot", default=None, metavar="PNG", help="save the guide's loss plot here (matplotlib)")
     p.add_argument("--epochs", type=int, default=3, help="epochs of 'Train a model' (guide: 3)")
     p.add_argument("--steps", type=int, default=300, help="training steps of the regression (guide: 300)")

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import tfshim
@@ -89,11 +90,52 @@ def test_train_a_model(shim_out):
     sec = _sections(shim_out)["Train a model"]
     if not _has("keras.Sequential"):
         pytest.xfail("tf.keras is not implemented yet")
-    assert sec[0].startswith("Logits:  [[")
+    assert re.fullmatch(r"Data: 64 training and 1000 test images, .+", sec[0]), sec[0]
+    assert sec[1].startswith("Logits:  [[")
     assert [ln for ln in sec if ln.startswith("Epoch")] == ["Epoch 0 finished", "Epoch 1 finished"]
     (line,) = [ln for ln in sec if ln.startswith("Loss: ")]
-    first, last = (float(v) for v in re.fullmatch(r"Loss: first batch (\S+), last batch (\S+)", line).groups())
-    assert 1.5 < first < 3.5 and 1.5 < last < 3.5  # ≈ ln(10) on random labels
+    first, last = (float(v) for v in re.match(r"Loss: first batch (\S+), last batch (\S+);", line).groups())
+    assert 1.5 < first < 3.5 and 1.5 < last < 3.5  # ≈ ln(10): two batches barely train
+    (acc,) = [ln for ln in sec if ln.startswith("Test accuracy: ")]
+    assert 0.0 <= float(acc.split()[2]) <= 1.0
+
+
+def _example_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("eager_essentials_example", EXAMPLE)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_default_run_shows_learning(capsys):
+    """The README's first command must show a newcomer the loss falling (issue 24 item 2): the offline
+    fallback (synthetic, clearly labelled) learns in the default's few hundred steps."""
+    mod = _example_module()
+    mod.tf.random.set_seed(0)
+    mod.train_a_model(2048, 2, "synthetic", None, num_test=500)
+    out = capsys.readouterr().out
+    assert "SYNTHETIC images" in out
+    m = re.search(r"mean of the first 10 batches (\S+), of the last 10 (\S+)", out)
+    first, last = float(m.group(1)), float(m.group(2))
+    assert last < first - 0.15, out
+    acc = float(re.search(r"Test accuracy: (\S+)", out).group(1))
+    assert acc > 0.2, out
+
+
+def test_default_data_is_the_shared_mnist_when_present():
+    mod = _example_module()
+    if not (mod.SHARED_MNIST / "t10k-images-idx3-ubyte.gz").exists():
+        images, labels, test_images, test_labels, what = mod.load_digits("auto", 100, 50)
+        assert what.startswith("SYNTHETIC")
+        return
+    images, labels, test_images, test_labels, what = mod.load_digits("auto", 100, 50)
+    assert what.startswith("real MNIST digits") and images.shape == (100, 28, 28) and test_images.shape == (50, 28, 28)
+    # the held-out images are the split's last ones, never the training ones
+    (_, _), (all_test, _) = mod.tf.keras.datasets.mnist.load_data(path=str(mod.SHARED_MNIST))
+    np.testing.assert_array_equal(test_images, all_test[-50:])
+    np.testing.assert_array_equal(images, all_test[:100])
 
 
 def test_loss_plot_saved(shim_out, plot_path):

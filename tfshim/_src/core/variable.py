@@ -389,25 +389,31 @@ class InFlight:
 
 _landed = threading.Condition()
 _lending = threading.Lock()
+_waiting = 0  # threads waiting in ``settled`` (changed under ``_landed``); ``land`` notifies only when > 0
 
 
 def settled(var: Variable) -> Any:
     """``var``'s array once no other thread's step has it in flight."""
+    global _waiting
     me = threading.get_ident()
     v = var._value
     while v.__class__ is InFlight:
         if v.owner == me:
             return v.original
         with _landed:
-            if var._value is v:
-                _landed.wait(0.05)
+            _waiting += 1  # counted before the check: ``land`` notifies whenever a waiter may have missed it
+            try:
+                if var._value is v:
+                    _landed.wait(0.05)
+            finally:
+                _waiting -= 1
         v = var._value
     return v
 
 
-# sys.getrefcount of an array that nothing else holds: the in-flight marker, the list of values, the
-# loop's local name and getrefcount's own argument.
-_SOLE_REFS = 4
+# sys.getrefcount of an array that nothing else holds: the in-flight marker, the list of values and
+# getrefcount's own argument.
+_SOLE_REFS = 3
 
 
 def lend_for_donation(variables: list) -> list:
@@ -420,22 +426,25 @@ def lend_for_donation(variables: list) -> list:
     """
     getrefcount = sys.getrefcount
     me = threading.get_ident()
+    n = len(variables)
     while True:
         with _lending:
-            if not any(v._value.__class__ is InFlight for v in variables):
-                values = [v._value for v in variables]
-                for i in range(len(values)):
+            values = [v._value for v in variables]
+            for i in range(n):
+                if values[i].__class__ is InFlight:
+                    break
+            else:
+                for i in range(n):
                     variables[i]._value = InFlight(values[i], me)
                 break
         for v in variables:  # another thread's step holds one of them: wait for it, then try again
             if v._value.__class__ is InFlight and v._value.owner == me:
                 raise RuntimeError(f"internal: {v.name} is already lent to a step of this thread")
             settled(v)
-    out = []
-    for i in range(len(values)):  # indexing, not zip/enumerate: their cached tuples would hold references
-        x = values[i]
-        out.append(x if getrefcount(x) <= _SOLE_REFS else jax.numpy.array(x, copy=True))
-    return out
+    for i in range(n):  # indexing, not zip/enumerate: their cached tuples would hold references
+        if getrefcount(values[i]) > _SOLE_REFS:
+            values[i] = jax.numpy.array(values[i], copy=True)
+    return values
 
 
 def land(variables: list, new_values: list | None) -> None:
@@ -447,5 +456,6 @@ def land(variables: list, new_values: list | None) -> None:
             v._value = cur.original if new_values is None else new_values[i]
         elif new_values is not None:
             v._value = new_values[i]
-    with _landed:
-        _landed.notify_all()
+    if _waiting:
+        with _landed:
+            _landed.notify_all()
