@@ -74,8 +74,9 @@ def bench_call_overhead(quick: bool) -> Result:
     return Result("tf.function call of `a + 1.0`", "call", "tfshim overhead < 30 µs", us)
 
 
-def _compiled_mnist_step(tf: Any) -> tuple[Any, Any]:
-    """The guide's MNIST train_step (batch 32, Adam) decorated with tf.function."""
+def _compiled_mnist_step(tf: Any, closure: bool = False) -> tuple[Any, Any]:
+    """The guide's MNIST train_step (batch 32, Adam) decorated with tf.function; with ``closure`` the step
+    takes no arguments and closes over the batch (captured tensors: implicit inputs in TF)."""
     try:
         from benchmarks.bench_keras import BATCH, _data, _guide_model
     except ImportError:  # run as a script from benchmarks/
@@ -94,6 +95,9 @@ def _compiled_mnist_step(tf: Any) -> tuple[Any, Any]:
         optimizer.apply_gradients(zip(grads, model.trainable_variables))
         return loss_value
 
+    if closure:
+        step = tf.function(lambda: train_step.python_function(images, labels))
+        return step, (lambda out: out.numpy())
     return (lambda: train_step(images, labels)), (lambda out: out.numpy())
 
 
@@ -113,10 +117,28 @@ def bench_compiled_mnist(quick: bool) -> Result:
                   "tfshim/TF ≤ 1.3, tfshim/JAX ≤ 1.1", us, target_ratio=1.3)
 
 
+def bench_compiled_mnist_closure(quick: bool) -> Result:
+    """Issue 24: the same step closing over its batch must run as fast as the argument form above."""
+    try:
+        from benchmarks.bench_keras import _jax_cached
+    except ImportError:  # run as a script from benchmarks/
+        from bench_keras import _jax_cached
+    tfs, tf_real = import_libraries()
+    calls, repeats = (3, 1) if quick else (50, 5)
+    us = time_interleaved({
+        "tfshim": _compiled_mnist_step(tfs, closure=True),
+        "tensorflow": _compiled_mnist_step(tf_real, closure=True),
+        "jax": _jax_cached(),
+    }, calls, repeats, warmup=2)
+    return Result("same step closing over its batch (captured tensors)", "step",
+                  "as the argument form (row above)", us)
+
+
 def run(quick: bool = False) -> list[Result]:
     """All tf.function benchmarks."""
     _ = LR
-    return [bench_compiled_regression(quick), bench_call_overhead(quick), bench_compiled_mnist(quick)]
+    return [bench_compiled_regression(quick), bench_call_overhead(quick), bench_compiled_mnist(quick),
+            bench_compiled_mnist_closure(quick)]
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ from ..core import state
 from ..core.convert import convert_to_tensor
 from ..core.dispatch import NoTwin, host_vjp, inline, run, strip_jax_notes
 from ..core.record import Node, is_variable, record, trackable
+from ..core.stateless import array_of
 from ..core.tensor import Tensor, wrap
 
 _log = logging.getLogger("tfshim")
@@ -635,7 +636,7 @@ def _per_node_ok(inputs: tuple) -> bool:
     tape needs the gradient as one differentiable node), outside a multi-replica step."""
     if state.recording_tapes or state.accumulators or (state.replica and state.replica[-1]._axis is not None):
         return False
-    return all(type(t.array) is ArrayImpl for t in inputs)
+    return all(type(array_of(t)) is ArrayImpl for t in inputs)
 
 
 def _inexact(a: Any) -> bool:
@@ -701,7 +702,7 @@ def _call_replay(fn: Callable, inputs: tuple) -> tuple:
     """Run a gradient replay with recording off; user errors surface without JAX's internal chain."""
     state.replaying.append(True)
     try:
-        outs = fn(*[t.array for t in inputs])
+        outs = fn(*[array_of(t) for t in inputs])  # a tf.function's captured tensors: its parameters
     except Exception as e:  # noqa: BLE001 - re-raised unchanged, minus JAX's transformation context
         raise strip_jax_notes(e).with_traceback(e.__traceback__) from None
     finally:

@@ -229,7 +229,8 @@ def execute(fn: Callable, inputs: tuple, op_name: str) -> Any:
         # A substituting scope is rare (a control-flow body replayed under a JAX transformation); the
         # process-wide count keeps the per-thread lookup off the hot path otherwise.
         if SUBSTITUTING[0] and state.scopes and state.scopes[-1].tensors:
-            out = fn(*state.scopes[-1].arrays(inputs))
+            arrays = state.scopes[-1].arrays(inputs)
+            out = (fn if arrays and type(arrays[0]) is _ArrayImpl else _inline.get(fn, fn))(*arrays)
         elif len(inputs) == 2:
             a = inputs[0].array
             out = (fn if type(a) is _ArrayImpl else _inline.get(fn, fn))(a, inputs[1].array)

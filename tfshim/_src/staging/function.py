@@ -15,6 +15,7 @@ import functools
 import inspect
 import logging
 import threading
+import types
 import weakref
 from typing import Any, Callable
 
@@ -78,6 +79,74 @@ def _candidates(fn: Callable, instance: Any, args: tuple, kwargs: dict) -> dict:
     return out
 
 
+def _captured_tensors(fn: Callable, instance: Any) -> list:
+    """Tensors the function can reach without arguments: its closure cells, the globals it names, the
+    bound instance's attributes, containers of those, and the same of the user functions it references
+    (TF's captures). Library code (tfshim's own functions) is not walked."""
+    found: dict = {}
+    seen: set = set()
+
+    def visit(o: Any, depth: int) -> None:
+        if id(o) in seen or depth > 3:
+            return
+        seen.add(id(o))
+        if isinstance(o, Tensor):
+            if type(o.array) is ArrayImpl:
+                found.setdefault(id(o), o)
+        elif isinstance(o, dict):
+            for v in list(o.values()):
+                visit(v, depth + 1)
+        elif isinstance(o, (list, tuple)):
+            for v in o:
+                visit(v, depth + 1)
+        elif isinstance(o, Function):
+            visit_function(o._python_function, depth + 1)
+        elif isinstance(o, types.FunctionType):
+            if not (o.__module__ or "").startswith("tfshim"):
+                visit_function(o, depth + 1)
+
+    def visit_function(f: Any, depth: int) -> None:
+        if isinstance(f, functools.partial):
+            for a in (*f.args, *f.keywords.values()):
+                visit(a, depth)
+            f = f.func
+        code = getattr(f, "__code__", None)
+        if code is None:
+            return
+        for cell in getattr(f, "__closure__", None) or ():
+            try:
+                visit(cell.cell_contents, depth)
+            except ValueError:  # an empty cell
+                pass
+        g = getattr(f, "__globals__", {})
+        for n in code.co_names:
+            if n in g and not inspect.ismodule(g[n]):
+                visit(g[n], depth)
+
+    visit_function(fn, 0)
+    if instance is not None and hasattr(instance, "__dict__"):
+        for v in list(vars(instance).values()):
+            visit(v, 1)
+    return list(found.values())
+
+
+def _used_inputs(closed: Any, first: int, count: int) -> list[int]:
+    """Which of the program's inputs ``first .. first+count-1`` its computation uses."""
+    jaxpr = closed.jaxpr
+    used: set = set()
+    for eqn in jaxpr.eqns:
+        used.update(id(v) for v in eqn.invars)
+    used.update(id(v) for v in jaxpr.outvars)
+    return [j for j in range(count) if id(jaxpr.invars[first + j]) in used]
+
+
+def _bind_captures(jitted: Callable, caps: list) -> Callable:
+    def call(var_vals: list, arg_vals: list) -> tuple:
+        return jitted(var_vals, arg_vals, caps)
+
+    return call
+
+
 def _leaf_key(x: Any) -> Any:
     if isinstance(x, Tensor):
         v = x.array
@@ -109,14 +178,19 @@ class ConcreteFunction:
                 lifted.setdefault(id(x), x)
         fn = owner._python_function
         out_info: dict = {}
+        # Captured tensors are implicit inputs, as in TF: substituted by the program's parameters while
+        # tracing (not baked into it as constants), and recorded as inputs of the call by a tape.
+        captures = _captured_tensors(fn, getattr(owner, "_bound_instance", None))
+        cap_ids = [id(t) for t in captures]
 
         while True:
             variables = list(lifted.values())
 
-            def pure(var_vals: list, arg_vals: list, variables: list = variables) -> tuple:
+            def pure(var_vals: list, arg_vals: list, cap_vals: list = (), variables: list = variables) -> tuple:
                 state.tracing.append(True)
                 try:
-                    with StatelessScope(variables, var_vals) as scope:
+                    subs = dict(zip(cap_ids, cap_vals)) if cap_vals else None
+                    with StatelessScope(variables, var_vals, tensors=subs) as scope:
                         leaves = list(flat)
                         for i, x in zip(tensor_pos, arg_vals):
                             leaves[i] = wrap(x)
@@ -137,8 +211,9 @@ class ConcreteFunction:
             jitted = jax.jit(pure, donate_argnums=(0,) if variables and owner._donate else ())
             arg_vals = [flat[i].array for i in tensor_pos]
             var_vals = [v.array for v in variables]
+            cap_vals = [t.array for t in captures]
             try:
-                lowered = jitted.trace(var_vals, arg_vals)
+                lowered = jitted.trace(var_vals, arg_vals, cap_vals) if captures else jitted.trace(var_vals, arg_vals)
             except LiftVariable as e:
                 if id(e.var) in lifted:  # pragma: no cover - defensive
                     raise
@@ -146,19 +221,33 @@ class ConcreteFunction:
                 continue
             break
         self._variables = variables
-        self._jitted = jitted
         self._ran = False
         self._host_tried = False
         # Under a recording tape the variables' reads are recorded Tensors holding the buffers, which must
         # survive: such calls (and the tape's replay) use the same program without donation.
-        self._jitted_keep = jax.jit(pure) if variables and owner._donate else jitted
+        keep = jax.jit(pure) if variables and owner._donate else jitted
+        n_args, n_vars = len(tensor_pos), len(variables)
+        used = _used_inputs(lowered.jaxpr, n_vars + n_args, len(captures)) if captures else []
+        self._captures = [captures[j] for j in used]  # the captured tensors the program reads
+        self._cap_vals = cap_vals if captures else []
+        if captures:
+            self._jitted = _bind_captures(jitted, cap_vals)
+            self._jitted_keep = _bind_captures(keep, cap_vals) if keep is not jitted else self._jitted
+        else:
+            self._jitted, self._jitted_keep = jitted, keep
         self._lowered = lowered
         self._tensor_pos = tensor_pos
         self._out = dict(out_info)
-        n_args = len(tensor_pos)
 
-        def diff_fn(*vals: Any, _j: Callable = self._jitted_keep, _n: int = n_args) -> tuple:
-            return tuple(_j(list(vals[_n:]), list(vals[:_n]))[0])
+        if captures:
+            def diff_fn(*vals: Any, _j: Callable = keep, _c: list = cap_vals, _u: list = used) -> tuple:
+                caps = list(_c)
+                for j, v in zip(_u, vals[n_args + n_vars:]):
+                    caps[j] = v
+                return tuple(_j(list(vals[n_args:n_args + n_vars]), list(vals[:n_args]), caps)[0])
+        else:
+            def diff_fn(*vals: Any, _j: Callable = keep, _n: int = n_args) -> tuple:
+                return tuple(_j(list(vals[_n:]), list(vals[:_n]))[0])
 
         self._diff_fn = diff_fn
 
@@ -185,7 +274,7 @@ class ConcreteFunction:
             return None
         closed = self._lowered.jaxpr
         variables = self._variables
-        arrays = [v.array for v in variables] + [flat[i].array for i in self._tensor_pos]
+        arrays = [v.array for v in variables] + [flat[i].array for i in self._tensor_pos] + list(self._cap_vals)
         if len(closed.jaxpr.invars) != len(arrays) or any(type(a) is not ArrayImpl for a in arrays):
             return None
         if not host_jaxpr.supported(closed):
@@ -224,7 +313,7 @@ class ConcreteFunction:
                 land(variables, new_vals)
         outs = [wrap(x) for x in out_vals]
         if recording and outs:
-            record(self._diff_fn, tuple(arg_tensors) + tuple(reads), tuple(outs))
+            record(self._diff_fn, tuple(arg_tensors) + tuple(reads) + tuple(self._captures), tuple(outs))
         it_t, it_s = iter(outs), iter(self._out["static"])
         leaves = [next(it_t) if t else next(it_s) for t in self._out["is_t"]]
         return jax.tree_util.tree_unflatten(self._out["tree"], leaves)
@@ -232,6 +321,12 @@ class ConcreteFunction:
     @property
     def variables(self) -> tuple:
         return tuple(self._variables)
+
+    @property
+    def captured_inputs(self) -> list:
+        """ConcreteFunction.captured_inputs: the captured tensors the program reads, then its variables
+        (TF lists the variables' resource handles; tfshim the Variables themselves)."""
+        return list(self._captures) + list(self._variables)
 
     @property
     def trainable_variables(self) -> tuple:
