@@ -34,8 +34,8 @@ from tfshim._src.core.tensor_spec import TensorSpec  # noqa: E402
 from tfshim._src.core.variable import Variable, VariableAggregation, VariableSynchronization, name_scope
 
 from tfshim import (  # noqa: E402,F401
-    autodiff, bitwise, config, data, debugging, distribute, dtypes, errors, keras, linalg, math, nn, random, test,
-    train,
+    autodiff, bitwise, config, data, debugging, distribute, dtypes, errors, image, keras, linalg, math, nn, random,
+    test, train,
 )
 
 newaxis = None

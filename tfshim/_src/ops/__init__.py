@@ -7,7 +7,7 @@ from ..core.variable import Variable
 from . import methods
 
 # Families register rows on import; a family file that is not there yet is simply skipped.
-for _family in ("math", "array", "reduction", "linalg", "nn", "random", "debugging"):
+for _family in ("math", "array", "reduction", "linalg", "nn", "random", "debugging", "image"):
     try:
         importlib.import_module(f"{__name__}.{_family}")
     except ModuleNotFoundError as _e:
