@@ -10,6 +10,7 @@ import numpy as np
 
 from ..core import errors, state
 from ..core.convert import convert_to_tensor
+from ..core.dispatch import forward_impl
 from ..core.record import pop_accumulator, push_accumulator
 from ..core.tensor import Tensor, wrap
 from .tape import UnconnectedGradients, _unconnected
@@ -97,7 +98,7 @@ class ForwardAccumulator:
         ]
         state.replaying.append(True)
         try:
-            _, out_t = jax.jvp(fn, primals, tangents)
+            _, out_t = jax.jvp(forward_impl(fn), primals, tangents)
         except TypeError as e:
             if "custom_vjp" in str(e) or "forward-mode" in str(e):
                 raise errors.UnimplementedError(

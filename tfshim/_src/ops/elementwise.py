@@ -148,3 +148,49 @@ def unary(op_name: str, tf_op: str, impl: Callable, allowed: frozenset = NUMERIC
     fn.__qualname__ = fn.__name__
     fn.__doc__ = f"{op_name}({arg}, name=None): elementwise, as TensorFlow's {tf_op}."
     return fn
+
+
+# -- TF's gradient rules at special points ---------------------------------------------------------------
+# JAX differentiates an op's formula; TF has a gradient kernel per op, which differs at special points
+# (0, kinks, infinities, NaN). These factories give an op TF's rule.
+
+
+def tf_derivative(plain: Callable, deriv: Callable) -> Callable:
+    """``plain(x)`` whose derivative is ``deriv(x, y)`` (a ``jax.custom_jvp``: forward and reverse mode);
+    for TF kernels like ReluGrad, EluGrad or SoftsignGrad whose formula differs from JAX's at kinks,
+    infinities or NaN. The upstream gradient multiplies the result (``0 * inf`` is NaN, as in TF)."""
+    f = jax.custom_jvp(plain)
+
+    def jvp(primals: tuple, tangents: tuple) -> tuple:
+        (x,), (t,) = primals, tangents
+        y = plain(x)
+        return y, t * deriv(x, y)
+
+    f.defjvp(jvp)
+    f.__name__ = getattr(plain, "__name__", "op")
+    return f
+
+
+def zero_upstream_vjp(plain: Callable, deriv: Callable) -> Callable:
+    """``plain(x)`` whose gradient is 0 where the upstream gradient is 0, else ``g * deriv(x, y)``.
+
+    TF's SqrtGrad, RsqrtGrad and ReciprocalGrad kernels skip the product where ``dy == 0``, so
+    ``tf.where(x > 0, tf.sqrt(x), 0.)`` has gradient 0 at ``x = 0`` (``0 * inf`` would be NaN). A
+    ``jax.custom_vjp``; forward mode differentiates ``plain`` (``dispatch.register_forward_impl``).
+    """
+    from ..core.dispatch import register_forward_impl
+
+    f = jax.custom_vjp(plain)
+
+    def fwd(x: Any) -> tuple:
+        y = plain(x)
+        return y, (x, y)
+
+    def bwd(res: tuple, g: Any) -> tuple:
+        x, y = res
+        return (jax.numpy.where(g == 0, jax.numpy.zeros_like(g), g * deriv(x, y)),)
+
+    f.defvjp(fwd, bwd)
+    f.__name__ = getattr(plain, "__name__", "op")
+    register_forward_impl(f, plain)
+    return f

@@ -11,20 +11,45 @@ import numpy as np
 from ..core import dtypes as _dt
 from ..core.casting import cast_impl as _cast_impl
 from ..core.convert import convert_to_tensor
-from ..core.dispatch import run
+from ..core.dispatch import register_forward_impl, run
 from ..core.tensor import Tensor
-from .elementwise import ALL, BOOL, COMPLEX, FLOAT, INT, NUMERIC, REAL, SINT, binary, unary
+from .elementwise import (
+    ALL,
+    BOOL,
+    COMPLEX,
+    FLOAT,
+    INT,
+    NUMERIC,
+    REAL,
+    SINT,
+    binary,
+    tf_derivative,
+    unary,
+    zero_upstream_vjp,
+)
 from .table import register
 
 FC = FLOAT | COMPLEX
 SIGNED = FLOAT | SINT | COMPLEX
 
 
+@jax.custom_jvp
+def _div(x, y):
+    return x / y
+
+
+@_div.defjvp
+def _div_jvp(primals, tangents):  # TF's RealDiv gradient: dy * ((-x / y) / y), so 0 * (tiny / tiny**2) is 0
+    (x, y), (tx, ty) = primals, tangents
+    # the barrier keeps XLA from rewriting (a / y) / y as a / (y * y), which underflows to 0 / 0 = NaN
+    return x / y, tx / y + ty * (jax.lax.optimization_barrier(-x / y) / y)
+
+
 def _truediv(x, y):
     if x.dtype.kind in "iu":
         ft = jnp.float64 if x.dtype.itemsize >= 4 else jnp.float32
         x, y = x.astype(ft), y.astype(ft)
-    return x / y
+    return _div(x, y)
 
 
 def _erf(x):  # jax's float64 erf maps NaN to 1; TF keeps NaN
@@ -47,16 +72,57 @@ def _truncatemod(x, y):
     return jnp.fmod(x, y)
 
 
+@jax.custom_jvp
+def _div_no_nan(x, y):
+    safe = jnp.where(y == 0, jnp.ones_like(y), y)
+    return jnp.where(y == 0, jnp.zeros_like(x / safe), x / safe)
+
+
+@_div_no_nan.defjvp
+def _div_no_nan_jvp(primals, tangents):  # TF: dx = div_no_nan(g, y), dy = g * div_no_nan(div_no_nan(-x, y), y)
+    (x, y), (tx, ty) = primals, tangents
+    safe = jnp.where(y == 0, jnp.ones_like(y), y)
+    zero = jnp.zeros_like(x / safe)
+    gx = jnp.where(y == 0, zero, tx / safe)
+    gy = ty * jnp.where(y == 0, zero, jax.lax.optimization_barrier(-x / safe) / safe)
+    return _div_no_nan(x, y), gx + gy
+
+
 def _divide_no_nan(x, y):
     if x.dtype.kind in "iu":  # tf.math.divide_no_nan on ints divides in floating point, as truediv
         ft = jnp.float64 if x.dtype.itemsize >= 4 else jnp.float32
         x, y = x.astype(ft), y.astype(ft)
-    safe = jnp.where(y == 0, jnp.ones_like(y), y)
-    return jnp.where(y == 0, jnp.zeros_like(x), x / safe)
+    return _div_no_nan(x, y)
+
+
+@jax.custom_vjp
+def _mul_no_nan(x, y):
+    return jnp.where(y == 0, jnp.zeros_like(x), x * y)
+
+
+def _mul_no_nan_fwd(x, y):
+    return _mul_no_nan(x, y), (x, y)
+
+
+def _mul_no_nan_bwd(res, g):  # TF's MulNoNan gradient: dx = mul_no_nan(g, y), dy = mul_no_nan(x, g)
+    x, y = res
+    zero = jnp.zeros_like(g)
+    return jnp.where(y == 0, zero, g * y), jnp.where(g == 0, zero, x * g)
+
+
+_mul_no_nan.defvjp(_mul_no_nan_fwd, _mul_no_nan_bwd)
+
+
+def _mul_no_nan_plain(x, y):
+    x, y = jnp.broadcast_arrays(x, y)
+    return jnp.where(y == 0, jnp.zeros_like(x), x * y)
 
 
 def _multiply_no_nan(x, y):
-    return jnp.where(y == 0, jnp.zeros_like(x), x * y)
+    return _mul_no_nan(*jnp.broadcast_arrays(x, y))
+
+
+register_forward_impl(_multiply_no_nan, _mul_no_nan_plain)
 
 
 def _xlogy(x, y):
@@ -85,8 +151,50 @@ def _sigmoid(x):
     return jax.nn.sigmoid(x)
 
 
-def _rsqrt(x):
-    return jax.lax.rsqrt(x)
+# TF's SqrtGrad, RsqrtGrad and ReciprocalGrad kernels: 0 where the upstream gradient is 0.
+_sqrt = zero_upstream_vjp(jnp.sqrt, lambda x, y: 0.5 / y)
+_rsqrt = zero_upstream_vjp(jax.lax.rsqrt, lambda x, y: -0.5 * (y * y * y))
+_reciprocal = zero_upstream_vjp(jnp.reciprocal, lambda x, y: -(y * y))
+
+
+@jax.custom_jvp
+def _floormod_f(x, y):
+    return jnp.mod(x, y)
+
+
+@_floormod_f.defjvp
+def _floormod_jvp(primals, tangents):  # TF: dx = g, dy = -g * floor_div(x, y)
+    (x, y), (tx, ty) = primals, tangents
+    return jnp.mod(x, y), tx - ty * jnp.floor(x / y)
+
+
+def _floormod(x, y):
+    return _floormod_f(x, y) if x.dtype.kind in "fc" else jnp.mod(x, y)
+
+
+@jax.custom_jvp
+def _pow_f(x, y):
+    return jnp.power(x, y)
+
+
+@_pow_f.defjvp
+def _pow_jvp(primals, tangents):  # TF's Pow gradient for y: g * z * log(x) where x > 0 (x != 0 if complex), else 0
+    (x, y), (tx, ty) = primals, tangents
+    z, dx = jax.jvp(lambda a: jnp.power(a, y), (x,), (tx,))
+    mask = x != 0 if x.dtype.kind == "c" else x > 0
+    log_x = jnp.where(mask, jnp.log(jnp.where(mask, x, jnp.ones_like(x))), jnp.zeros_like(x))
+    return z, dx + ty * (z * log_x)
+
+
+def _pow(x, y):
+    return _pow_f(x, y) if x.dtype.kind in "fc" else jnp.power(x, y)
+
+
+def _abs(x):  # TF's Abs gradient: g * sign(x) (0 at 0; jnp.abs gives 1)
+    return _abs_f(x) if x.dtype.kind == "f" else jnp.abs(x)
+
+
+_abs_f = tf_derivative(jnp.abs, lambda x, y: jnp.sign(x))
 
 
 def _sign(x):
@@ -100,8 +208,15 @@ def _softplus(x):
     return jax.nn.softplus(x)
 
 
-def _softsign(x):
+def _softsign_plain(x):
     return x / (1 + jnp.abs(x))
+
+
+# TF's SoftsignGrad: g / (1 + |x|)**2 (0 at +-inf, where the quotient rule gives NaN)
+_softsign = tf_derivative(_softsign_plain, lambda x, y: 1 / jnp.square(1 + jnp.abs(x)))
+# TF's digamma gradient polygamma(1, x) is 0 at +inf (JAX's is NaN)
+_digamma = tf_derivative(jax.scipy.special.digamma, lambda x, y: jnp.where(
+    x == jnp.inf, jnp.zeros_like(x), jax.scipy.special.polygamma(1, x)))
 
 
 def _invert(x):
@@ -128,11 +243,11 @@ _BINARY = [
      ("__rtruediv__",), "binary_div"),
     (("math.floordiv",), "FloorDiv", _floordiv, REAL, ("__floordiv__",), ("__rfloordiv__",),
      "binary_div"),
-    (("math.floormod", "math.mod"), "FloorMod", jnp.mod, REAL, ("__mod__",), ("__rmod__",),
+    (("math.floormod", "math.mod"), "FloorMod", _floormod, REAL, ("__mod__",), ("__rmod__",),
      "binary_div"),
     (("truncatemod",), "TruncateMod", _truncatemod, REAL, (), (), "binary_div"),
     (("truncatediv",), "TruncateDiv", _truncatediv, REAL, (), (), "binary_div"),
-    (("pow", "math.pow"), "Pow", jnp.power, FC | SINT, ("__pow__",), ("__rpow__",), "binary_pow"),
+    (("pow", "math.pow"), "Pow", _pow, FC | SINT, ("__pow__",), ("__rpow__",), "binary_pow"),
     (("maximum", "math.maximum"), "Maximum", _maximum, REAL, (), (), "binary"),
     (("minimum", "math.minimum"), "Minimum", _minimum, REAL, (), (), "binary"),
     (("math.squared_difference",), "SquaredDifference", lambda x, y: jnp.square(x - y),
@@ -159,10 +274,10 @@ _BINARY = [
 
 _UNARY = [
     (("negative", "math.negative"), "Neg", jnp.negative, SIGNED, ("__neg__",), "unary"),
-    (("abs", "math.abs"), "Abs", jnp.abs, SIGNED, ("__abs__",), "unary_abs"),
+    (("abs", "math.abs"), "Abs", _abs, SIGNED, ("__abs__",), "unary_abs"),
     (("sign", "math.sign"), "Sign", _sign, SIGNED, (), "unary_nonzero"),
     (("square", "math.square"), "Square", jnp.square, NUMERIC, (), "unary"),
-    (("sqrt", "math.sqrt"), "Sqrt", jnp.sqrt, FC, (), "unary_pos"),
+    (("sqrt", "math.sqrt"), "Sqrt", _sqrt, FC, (), "unary_pos"),
     (("math.rsqrt",), "Rsqrt", _rsqrt, FC, (), "unary_pos"),
     (("exp", "math.exp"), "Exp", jnp.exp, FC, (), "unary_float"),
     (("math.log",), "Log", jnp.log, FC, (), "unary_pos"),
@@ -185,7 +300,7 @@ _UNARY = [
     (("math.erf",), "Erf", _erf, FLOAT, (), "unary_float"),
     (("math.erfc",), "Erfc", jax.scipy.special.erfc, FLOAT, (), "unary_float"),
     (("math.lgamma",), "Lgamma", jax.scipy.special.gammaln, FLOAT, (), "unary_pos"),
-    (("math.digamma",), "Digamma", jax.scipy.special.digamma, FLOAT, (), "unary_pos"),
+    (("math.digamma",), "Digamma", _digamma, FLOAT, (), "unary_pos"),
     (("round", "math.round"), "Round", jnp.round, FLOAT | INT, (), "unary_round"),
     (("math.floor", "floor"), "Floor", jnp.floor, FLOAT, (), "unary_round"),
     (("math.ceil",), "Ceil", jnp.ceil, FLOAT, (), "unary_round"),
@@ -220,7 +335,7 @@ logical_and, logical_or, logical_xor = _ns["logical_and"], _ns["logical_or"], _n
 less, square, sqrt = _ns["less"], _ns["square"], _ns["sqrt"]
 divide_no_nan = _ns["math.divide_no_nan"]
 
-_reciprocal_op = unary("tf.math.reciprocal", "Reciprocal", jnp.reciprocal, FC)
+_reciprocal_op = unary("tf.math.reciprocal", "Reciprocal", _reciprocal, FC)
 
 
 def reciprocal(x: Any, name: Any = None) -> Tensor:

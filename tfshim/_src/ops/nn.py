@@ -19,7 +19,7 @@ from ..core import errors
 from ..core.convert import convert_to_tensor
 from ..core.dispatch import invalid, run
 from ..core.tensor import Tensor, wrap
-from .elementwise import COMPLEX, FLOAT, INT, coerce2, dtype_error, unsupported
+from .elementwise import COMPLEX, FLOAT, INT, coerce2, dtype_error, tf_derivative, unsupported
 from .reduction import _mean, norm_axes, static_int_list
 from .table import register
 
@@ -40,21 +40,44 @@ def _same(a: Tensor, b: Tensor, op_name: str, tf_op: str) -> None:
 # activations
 
 
-def _relu(x):
+def _relu_plain(x):
     return jnp.maximum(x, jnp.zeros((), x.dtype))
 
 
-def _relu6(x):
+def _relu6_plain(x):
     return jnp.minimum(jnp.maximum(x, jnp.zeros((), x.dtype)), jnp.asarray(6, x.dtype))
 
 
-def _elu(x):
+def _elu_plain(x):
     return jnp.where(x > 0, x, jnp.expm1(jnp.where(x > 0, jnp.zeros_like(x), x)))
 
 
-def _selu(x):
-    alpha, scale = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
-    return scale * jnp.where(x > 0, x, alpha * jnp.expm1(jnp.where(x > 0, jnp.zeros_like(x), x)))
+_SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
+
+
+def _selu_plain(x):
+    return _SELU_SCALE * jnp.where(x > 0, x, _SELU_ALPHA * jnp.expm1(jnp.where(x > 0, jnp.zeros_like(x), x)))
+
+
+def _one(x):
+    return jnp.ones_like(x)
+
+
+# TF's gradient kernels: ReluGrad g * (x > 0) (0 at the kink; jnp.maximum splits ties), Relu6Grad
+# g * (0 < x < 6), EluGrad / SeluGrad from the output (y < 0 ? ... : g), so NaN inputs get the linear branch.
+_relu_f = tf_derivative(_relu_plain, lambda x, y: jnp.where(x > 0, _one(x), jnp.zeros_like(x)))
+_relu6_f = tf_derivative(_relu6_plain, lambda x, y: jnp.where((x > 0) & (x < 6), _one(x), jnp.zeros_like(x)))
+_elu = tf_derivative(_elu_plain, lambda x, y: jnp.where(y < 0, y + 1, _one(x)))
+_selu = tf_derivative(_selu_plain, lambda x, y: jnp.where(
+    y < 0, y + np.asarray(_SELU_SCALE * _SELU_ALPHA, x.dtype), np.asarray(_SELU_SCALE, x.dtype) * _one(x)))
+
+
+def _relu(x):
+    return _relu_f(x) if x.dtype.kind in "fc" else _relu_plain(x)
+
+
+def _relu6(x):
+    return _relu6_f(x) if x.dtype.kind in "fc" else _relu6_plain(x)
 
 
 def _gelu(x, approximate):
