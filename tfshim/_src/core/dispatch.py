@@ -133,27 +133,6 @@ def register_host_vjp(impl: Callable, vjp: Callable) -> None:
         _vjps[f] = bound
 
 
-_FWD_OF: dict = {}  # op impl (a jax.custom_vjp) -> the plain JAX function forward mode differentiates
-
-
-def register_forward_impl(impl: Callable, plain: Callable) -> None:
-    """Forward-mode autodiff of op ``impl`` (a ``jax.custom_vjp`` giving TF's backward gradient, which
-    ``jax.jvp`` cannot differentiate) uses ``plain``, the same function without the custom rule."""
-    _FWD_OF[impl] = plain
-
-
-def forward_impl(fn: Callable) -> Callable:
-    """What ``jax.jvp`` should differentiate for recorded kernel ``fn`` (``fn`` unless its impl has a
-    ``register_forward_impl`` twin)."""
-    if not _FWD_OF:
-        return fn
-    impl = _inline.get(fn, fn)
-    if isinstance(impl, functools.partial):
-        plain = _FWD_OF.get(impl.func)
-        return fn if plain is None else functools.partial(plain, *impl.args, **impl.keywords)
-    return _FWD_OF.get(impl, fn)
-
-
 def inline(fn: Callable) -> Callable:
     """The impl of kernel ``fn`` (attrs bound) for calling inside a trace; ``fn`` itself if not a kernel."""
     return _inline.get(fn, fn)

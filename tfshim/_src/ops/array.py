@@ -937,8 +937,11 @@ def linspace(start: Any, stop: Any, num: Any, name: Any = None, axis: Any = 0) -
 def _clip(x, lo, hi):
     # TF's gradient goes to x at ties (Minimum/Maximum), so use `where`, not jnp.clip.
     # NaN in x propagates, as TF's Minimum/Maximum kernels.
-    a = jnp.where((x <= hi) | jnp.isnan(x), x, hi)
-    return jnp.where((a >= lo) | jnp.isnan(a), a, lo)
+    # A NaN in x keeps its value but, as TF's kernels, sends the gradient to the bound (x <= hi is False).
+    a = jnp.where(x <= hi, x, hi)
+    a = jnp.where(jnp.isnan(x), a + jax.lax.stop_gradient(x), a)
+    b = jnp.where(a >= lo, a, lo)
+    return jnp.where(jnp.isnan(a), b + jax.lax.stop_gradient(a), b)
 
 
 def _like_tensor(v: Any, t: Tensor, fn: str, op: str, pos: int) -> Tensor:

@@ -12,7 +12,7 @@ import jax
 import numpy as np
 
 from ..core import dtypes as _dt
-from ..core import errors
+from ..core import errors, state
 from ..core.convert import convert_to_tensor, scalar_like
 from ..core.dispatch import execute, execute2, primitive
 from ..core.tensor import Tensor
@@ -176,10 +176,8 @@ def zero_upstream_vjp(plain: Callable, deriv: Callable) -> Callable:
 
     TF's SqrtGrad, RsqrtGrad and ReciprocalGrad kernels skip the product where ``dy == 0``, so
     ``tf.where(x > 0, tf.sqrt(x), 0.)`` has gradient 0 at ``x = 0`` (``0 * inf`` would be NaN). A
-    ``jax.custom_vjp``; forward mode differentiates ``plain`` (``dispatch.register_forward_impl``).
+    ``jax.custom_vjp``; forward mode differentiates ``plain`` (see ``with_forward``).
     """
-    from ..core.dispatch import register_forward_impl
-
     f = jax.custom_vjp(plain)
 
     def fwd(x: Any) -> tuple:
@@ -191,6 +189,48 @@ def zero_upstream_vjp(plain: Callable, deriv: Callable) -> Callable:
         return (jax.numpy.where(g == 0, jax.numpy.zeros_like(g), g * deriv(x, y)),)
 
     f.defvjp(fwd, bwd)
-    f.__name__ = getattr(plain, "__name__", "op")
-    register_forward_impl(f, plain)
+    return with_forward(f, plain)
+
+
+def with_forward(custom: Callable, plain: Callable) -> Callable:
+    """``custom`` (a ``jax.custom_vjp``, which ``jax.jvp`` rejects), or ``plain`` while a ForwardAccumulator
+    retraces the op (``state.forward_mode``)."""
+    def f(*args: Any) -> Any:
+        return plain(*args) if state.forward_mode else custom(*args)
+
+    f.__name__ = f.__qualname__ = getattr(plain, "__name__", "op")
     return f
+
+
+# TF's sqrt (0 where the upstream gradient is 0) and abs (gradient sign(x): 0 at 0), for ops built from them
+sqrt_tf = zero_upstream_vjp(jax.numpy.sqrt, lambda x, y: 0.5 / y)
+abs_real_tf = tf_derivative(jax.numpy.abs, lambda x, y: jax.numpy.sign(x))
+
+
+def extreme_tf(x: Any, axis: Any, keepdims: bool, is_max: bool) -> Any:
+    """reduce_max/min of a float array with TF's gradient: split evenly between ties, NaN where the result
+    is NaN (no element equals it). Non-float arrays reduce plainly."""
+    red = jax.numpy.max if is_max else jax.numpy.min
+    if x.dtype.kind not in "fc":
+        return red(x, axis=axis, keepdims=keepdims)
+    return _extreme(x, axis, keepdims, is_max)
+
+
+def _extreme_plain(x: Any, axis: Any, keepdims: bool, is_max: bool) -> Any:
+    return (jax.numpy.max if is_max else jax.numpy.min)(x, axis=axis, keepdims=keepdims)
+
+
+_extreme = jax.custom_jvp(_extreme_plain, nondiff_argnums=(1, 2, 3))
+
+
+@_extreme.defjvp
+def _extreme_jvp(axis: Any, keepdims: bool, is_max: bool, primals: tuple, tangents: tuple) -> tuple:
+    (x,), (t,) = primals, tangents
+    jnp = jax.numpy
+    y = _extreme_plain(x, axis, keepdims, is_max)
+    yk = _extreme_plain(x, axis, True, is_max)
+    # the barrier keeps XLA from turning hit / count into select(hit, 1 / count, 0), which is 0, not NaN, when
+    # no element equals a NaN result
+    hit = jax.lax.optimization_barrier((x == yk).astype(x.dtype))
+    share = hit / jnp.sum(hit, axis=axis, keepdims=True)
+    return y, jnp.sum(t * share, axis=axis, keepdims=keepdims)

@@ -11,7 +11,7 @@ import numpy as np
 from ..core import dtypes as _dt
 from ..core.casting import cast_impl as _cast_impl
 from ..core.convert import convert_to_tensor
-from ..core.dispatch import register_forward_impl, run
+from ..core.dispatch import run
 from ..core.tensor import Tensor
 from .elementwise import (
     ALL,
@@ -22,9 +22,12 @@ from .elementwise import (
     NUMERIC,
     REAL,
     SINT,
+    abs_real_tf,
     binary,
+    sqrt_tf,
     tf_derivative,
     unary,
+    with_forward,
     zero_upstream_vjp,
 )
 from .table import register
@@ -119,10 +122,10 @@ def _mul_no_nan_plain(x, y):
 
 
 def _multiply_no_nan(x, y):
-    return _mul_no_nan(*jnp.broadcast_arrays(x, y))
+    return _mul_no_nan_tf(*jnp.broadcast_arrays(x, y))
 
 
-register_forward_impl(_multiply_no_nan, _mul_no_nan_plain)
+_mul_no_nan_tf = with_forward(_mul_no_nan, _mul_no_nan_plain)
 
 
 def _xlogy(x, y):
@@ -152,7 +155,7 @@ def _sigmoid(x):
 
 
 # TF's SqrtGrad, RsqrtGrad and ReciprocalGrad kernels: 0 where the upstream gradient is 0.
-_sqrt = zero_upstream_vjp(jnp.sqrt, lambda x, y: 0.5 / y)
+_sqrt = sqrt_tf
 _rsqrt = zero_upstream_vjp(jax.lax.rsqrt, lambda x, y: -0.5 * (y * y * y))
 _reciprocal = zero_upstream_vjp(jnp.reciprocal, lambda x, y: -(y * y))
 
@@ -194,7 +197,7 @@ def _abs(x):  # TF's Abs gradient: g * sign(x) (0 at 0; jnp.abs gives 1)
     return _abs_f(x) if x.dtype.kind == "f" else jnp.abs(x)
 
 
-_abs_f = tf_derivative(jnp.abs, lambda x, y: jnp.sign(x))
+_abs_f = abs_real_tf
 
 
 def _sign(x):
