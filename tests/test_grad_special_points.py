@@ -246,6 +246,55 @@ def test_forward_mode_through_tf_gradient_rules(tf_ref):
         np.testing.assert_allclose(res[1], res[0], rtol=1e-12, err_msg=name)
 
 
+# (name, f(lib, x)): ops whose TF gradient is None (no gradient registered, or one returning None), raises
+# LookupError (TruncateMod, Unique), or is zeros/values; tfshim must give the same kind of answer.
+GRADIENT_KINDS = [
+    ("stop_gradient", lambda lib, x: lib.stop_gradient(x)), ("floor", lambda lib, x: lib.math.floor(x)),
+    ("ceil", lambda lib, x: lib.math.ceil(x)), ("round", lambda lib, x: lib.round(x)),
+    ("rint", lambda lib, x: lib.math.rint(x)), ("floordiv", lambda lib, x: lib.math.floordiv(x, 2.0)),
+    ("floordiv_op", lambda lib, x: x // 2.0), ("truncatediv", lambda lib, x: lib.truncatediv(x, 2.0)),
+    ("truncatemod", lambda lib, x: lib.truncatemod(x, 2.0)), ("unique", lambda lib, x: lib.unique(x)[0]),
+    ("one_hot_values", lambda lib, x: lib.one_hot([1, 2], 3, on_value=x[0], off_value=x[1])),
+    ("argmax", lambda lib, x: lib.cast(lib.math.argmax(x), lib.float32)),
+    ("argmin", lambda lib, x: lib.cast(lib.math.argmin(x), lib.float32)),
+    ("cast_int", lambda lib, x: lib.cast(lib.cast(x, lib.int32), lib.float32)),
+    ("equal", lambda lib, x: lib.cast(lib.equal(x, 1.5), lib.float32)),
+    ("less", lambda lib, x: lib.cast(x < 2.0, lib.float32)), ("is_nan", lambda lib, x: lib.cast(lib.math.is_nan(x),
+                                                                                                   lib.float32)),
+    ("argsort", lambda lib, x: lib.cast(lib.argsort(x), lib.float32)), ("zeros_like", lambda lib, x: lib.zeros_like(x)),
+    ("ones_like", lambda lib, x: lib.ones_like(x)), ("range", lambda lib, x: lib.range(x[0], 5.0)),
+    ("sign", lambda lib, x: lib.sign(x)), ("floor_plus_x", lambda lib, x: lib.math.floor(x) + x),
+    ("floormod", lambda lib, x: lib.math.floormod(x, 2.0)), ("linspace", lambda lib, x: lib.linspace(x[0], x[1], 3)),
+    ("fill", lambda lib, x: lib.fill([2], x[0])), ("sort", lambda lib, x: lib.sort(x)),
+    ("unique_unused", lambda lib, x: x * 2.0 + 0 * lib.cast(lib.size(lib.unique(x)[0]), lib.float32)),
+]
+
+
+@pytest.mark.parametrize("name,f", GRADIENT_KINDS, ids=[n for n, _ in GRADIENT_KINDS])
+def test_gradient_is_none_zero_or_raises_as_tf(name, f, tf_ref):
+    res = []
+    for lib in (tf_ref, tfshim, tfshim):
+        x = lib.constant([1.5, 2.5, 1.5])
+        try:
+            with lib.GradientTape() as tape:
+                tape.watch(x)
+                y = f(lib, x)
+            g = tape.gradient(y, x)
+            res.append(None if g is None else g.numpy())
+        except LookupError as e:
+            res.append(e)
+    ref = res[0]
+    for got in res[1:]:
+        if isinstance(ref, LookupError):
+            assert isinstance(got, LookupError), f"{name}: TF raised LookupError, tfshim returned {got!r}"
+            assert "gradient registry has no entry for" in str(got)
+        elif ref is None:
+            assert got is None, f"{name}: TF's gradient is None, tfshim's {got!r}"
+        else:
+            assert got is not None and not isinstance(got, Exception), f"{name}: TF {ref!r}, tfshim {got!r}"
+            np.testing.assert_allclose(got, ref, err_msg=name)
+
+
 def test_every_differentiable_row_is_swept():
     """A new differentiable row is swept automatically; the hand-picked special inputs name real rows."""
     names = {r.names[0] for r in GRAD_ROWS}

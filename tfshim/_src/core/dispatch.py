@@ -30,7 +30,7 @@ from jax._src.array import ArrayImpl as _ArrayImpl  # the concrete array type (t
 
 from . import dtypes as _dt
 from . import errors, state
-from .record import ACCUMULATING, record
+from .record import ACCUMULATING, NOT_DIFFERENTIABLE, record
 from .stateless import SUBSTITUTING
 from .tensor import Tensor, wrap
 
@@ -70,6 +70,7 @@ def primitive(impl: Callable, **attrs: Any) -> Callable:
                 _warm.pop(gone, None)
                 _vjps.pop(gone, None)
                 _inline.pop(gone, None)
+                NOT_DIFFERENTIABLE.discard(gone)
         _cache[key] = f
         _inline[f] = functools.partial(impl, **attrs) if attrs else impl
         twin = _TWIN_OF.get(impl)
@@ -78,7 +79,21 @@ def primitive(impl: Callable, **attrs: Any) -> Callable:
         vjp = _VJP_OF.get(impl)
         if vjp is not None:
             _vjps[f] = functools.partial(vjp, **attrs) if attrs else vjp
+        if impl in _NO_GRAD_IMPLS:
+            NOT_DIFFERENTIABLE.add(f)
     return f
+
+
+_NO_GRAD_IMPLS: set = set()
+
+
+def not_differentiable(impl: Callable) -> Callable:
+    """Mark op ``impl`` as one TF defines no gradient for (``ops.NotDifferentiable``, or a gradient function
+    returning None): its calls are not recorded, so ``tape.gradient`` through it is None; returns ``impl``."""
+    _NO_GRAD_IMPLS.add(impl)
+    for f, _ in _kernels_of(impl, impl):
+        NOT_DIFFERENTIABLE.add(f)
+    return impl
 
 
 # -- host twins: first sightings of a signature without XLA -------------------------------------------

@@ -21,10 +21,10 @@ import numpy as np
 from ..core import dtypes as _dt
 from ..core import errors, state
 from ..core.convert import _cast_python, _make, _python_array, _python_raw, convert_to_tensor
-from ..core.dispatch import primitive, run
+from ..core.dispatch import not_differentiable, primitive, run
 from ..core.tensor import Tensor, wrap
 from ..core.tensor_shape import TensorShape
-from .elementwise import dtype_error
+from .elementwise import dtype_error, no_gradient_defined
 from .table import register
 
 _Tracer = jax.core.Tracer
@@ -765,6 +765,7 @@ def where(condition: Any, x: Any = None, y: Any = None, name: Any = None) -> Ten
     return run(_where3, (c, xt, yt), "tf.where")
 
 
+@not_differentiable  # TF's OneHot has no gradient: on_value/off_value get None
 def _one_hot(i, on, off, depth, axis):
     hot = jnp.expand_dims(i, axis) == jnp.arange(depth, dtype=i.dtype).reshape(
         (depth,) + (1,) * (i.ndim - (axis if axis >= 0 else i.ndim)))
@@ -1090,7 +1091,16 @@ def unique(x: Any, out_idx: Any = _dt.int32, name: Any = None) -> Unique:
             j = first[key] = len(order)
             order.append(k)
         idx[k] = j
-    return Unique(_make(v[np.asarray(order, dtype=np.int64)]), _make(idx))
+    order_t = _make(np.asarray(order, dtype=np.int64))
+    # the values as a recorded gather whose gradient raises LookupError, as TF's (no gradient for Unique)
+    return Unique(run(_unique_values, (t, order_t), "tf.unique"), _make(idx))
+
+
+def _take0(x, order):
+    return jnp.take(x, order, axis=0)
+
+
+_unique_values = no_gradient_defined(_take0, "Unique")
 
 
 # -- Tensor.__getitem__ -----------------------------------------------------------------------

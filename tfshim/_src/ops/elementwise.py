@@ -234,3 +234,19 @@ def _extreme_jvp(axis: Any, keepdims: bool, is_max: bool, primals: tuple, tangen
     hit = jax.lax.optimization_barrier((x == yk).astype(x.dtype))
     share = hit / jnp.sum(hit, axis=axis, keepdims=True)
     return y, jnp.sum(t * share, axis=axis, keepdims=keepdims)
+
+
+def no_gradient_defined(plain: Callable, tf_op: str) -> Callable:
+    """``plain`` whose gradient raises LookupError, as TF's for an op with no registered gradient (TruncateMod,
+    Unique): a ``jax.custom_vjp`` whose backward raises while the tape builds the gradient."""
+    f = jax.custom_vjp(plain)
+
+    def fwd(*args: Any) -> tuple:
+        return plain(*args), None
+
+    def bwd(res: Any, g: Any) -> tuple:
+        raise LookupError(f"gradient registry has no entry for: {tf_op} (TensorFlow defines no gradient for "
+                          f"{tf_op}; wrap its result in tf.stop_gradient, or compute it from differentiable ops)")
+
+    f.defvjp(fwd, bwd)
+    return with_forward(f, plain)

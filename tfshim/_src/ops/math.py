@@ -11,7 +11,7 @@ import numpy as np
 from ..core import dtypes as _dt
 from ..core.casting import cast_impl as _cast_impl
 from ..core.convert import convert_to_tensor
-from ..core.dispatch import run
+from ..core.dispatch import not_differentiable, run
 from ..core.tensor import Tensor
 from .elementwise import (
     ALL,
@@ -24,6 +24,7 @@ from .elementwise import (
     SINT,
     abs_real_tf,
     binary,
+    no_gradient_defined,
     sqrt_tf,
     tf_derivative,
     unary,
@@ -71,8 +72,15 @@ def _truncatediv(x, y):  # TF's TruncateDiv: the quotient rounded toward zero, f
     return jnp.trunc(x / y)
 
 
-def _truncatemod(x, y):
+def _fmod(x, y):
     return jnp.fmod(x, y)
+
+
+_fmod_no_grad = no_gradient_defined(_fmod, "TruncateMod")
+
+
+def _truncatemod(x, y):
+    return _fmod_no_grad(x, y) if x.dtype.kind == "f" else jnp.fmod(x, y)
 
 
 @jax.custom_jvp
@@ -222,6 +230,22 @@ _digamma = tf_derivative(jax.scipy.special.digamma, lambda x, y: jnp.where(
     x == jnp.inf, jnp.zeros_like(x), jax.scipy.special.polygamma(1, x)))
 
 
+def _round(x):
+    return jnp.round(x)
+
+
+def _floor(x):
+    return jnp.floor(x)
+
+
+def _ceil(x):
+    return jnp.ceil(x)
+
+
+def _rint(x):
+    return jnp.rint(x)
+
+
 def _invert(x):
     return jnp.logical_not(x) if x.dtype == jnp.bool_ else jnp.invert(x)
 
@@ -304,10 +328,10 @@ _UNARY = [
     (("math.erfc",), "Erfc", jax.scipy.special.erfc, FLOAT, (), "unary_float"),
     (("math.lgamma",), "Lgamma", jax.scipy.special.gammaln, FLOAT, (), "unary_pos"),
     (("math.digamma",), "Digamma", _digamma, FLOAT, (), "unary_pos"),
-    (("round", "math.round"), "Round", jnp.round, FLOAT | INT, (), "unary_round"),
-    (("math.floor", "floor"), "Floor", jnp.floor, FLOAT, (), "unary_round"),
-    (("math.ceil",), "Ceil", jnp.ceil, FLOAT, (), "unary_round"),
-    (("math.rint",), "Rint", jnp.rint, FLOAT, (), "unary_round"),
+    (("round", "math.round"), "Round", _round, FLOAT | INT, (), "unary_round"),
+    (("math.floor", "floor"), "Floor", _floor, FLOAT, (), "unary_round"),
+    (("math.ceil",), "Ceil", _ceil, FLOAT, (), "unary_round"),
+    (("math.rint",), "Rint", _rint, FLOAT, (), "unary_round"),
     (("math.is_nan",), "IsNan", jnp.isnan, FLOAT, (), "unary_pred"),
     (("math.is_finite",), "IsFinite", jnp.isfinite, FLOAT, (), "unary_pred"),
     (("math.is_inf",), "IsInf", jnp.isinf, FLOAT, (), "unary_pred"),
@@ -322,12 +346,19 @@ _UNARY = [
 # Rows whose result is piecewise constant: TF registers no gradient for them (None or LookupError).
 _NO_GRAD = {"truncatediv", "truncatemod", "math.floordiv"}
 
+# TF registers no gradient (or one returning None) for these: tape.gradient through them is None, not zeros.
+_NONE_GRAD = {"round", "math.floor", "math.ceil", "math.rint", "math.floordiv", "truncatediv"}
+
 _ns: dict = {}
 for _names, _tfop, _impl, _allowed, _m, _rm, _kind in _BINARY:
+    if _names[0] in _NONE_GRAD:
+        not_differentiable(_impl)
     _ns[_names[0]] = register(_names, binary(f"tf.{_names[0]}", _tfop, _impl, _allowed), kind=_kind, methods=_m,
                               rmethods=_rm,
                               grad=_kind not in ("compare", "logical", "bitwise") and _names[0] not in _NO_GRAD)
 for _names, _tfop, _impl, _allowed, _m, _kind in _UNARY:
+    if _names[0] in _NONE_GRAD:
+        not_differentiable(_impl)
     _ns[_names[0]] = register(_names, unary(f"tf.{_names[0]}", _tfop, _impl, _allowed), kind=_kind, methods=_m,
                               # unary_complex cases are complex-only: the table's gradient tests take float inputs
                               grad=_kind not in ("unary_pred", "logical_not", "bitwise_not", "unary_round",
@@ -430,7 +461,12 @@ def identity(input: Any, name: Any = None) -> Tensor:  # noqa: A002 - TF's argum
 def stop_gradient(input: Any, name: Any = None) -> Tensor:  # noqa: A002
     """tf.stop_gradient: the same value, with no gradient flowing back through it."""
     x = convert_to_tensor(input)
-    return run(jax.lax.stop_gradient, (x,), "tf.stop_gradient")
+    return run(_stop_gradient, (x,), "tf.stop_gradient")
+
+
+@not_differentiable
+def _stop_gradient(x):  # not recorded: the gradient through it is None, as TF's
+    return jax.lax.stop_gradient(x)
 
 
 def add_n(inputs: Any, name: Any = None) -> Tensor:
