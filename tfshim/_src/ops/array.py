@@ -117,7 +117,11 @@ def _list_of_tensors(values: Any, fn: str, op: str) -> list:
 
 def _create(impl: Any, fn: str, **attrs: Any) -> Tensor:
     """Run an input-free creation op (placed on the innermost tf.device, as TF does)."""
-    out = primitive(impl, **attrs)()
+    try:
+        f = primitive(impl, **attrs)
+    except (errors.InvalidArgumentError, errors.ResourceExhaustedError) as e:
+        raise type(e)(None, None, f"{fn}: {e.message}") from None
+    out = f()
     dev = state.device_stack[-1] if state.device_stack else None
     if dev is not None and not isinstance(out, _Tracer):
         out = jax.device_put(out, dev)

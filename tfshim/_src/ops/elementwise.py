@@ -114,6 +114,11 @@ def binary(op_name: str, tf_op: str, impl: Callable, allowed: frozenset = NUMERI
                 msg = ("Integer division by zero" if zero_check is errors.InvalidArgumentError else
                        "Unexpected error in binary operator (only integer div and mod should have errors)")
                 raise zero_check(None, None, f"{op_name}: {msg} [Op:{tf_op}]")
+        if tf_op == "Pow" and dt == yv.dtype and dt.kind in "iu" and not isinstance(yv, jax.core.Tracer) \
+                and np.any(np.asarray(yv) < 0):
+            raise errors.InvalidArgumentError(
+                None, None, f"{op_name}: Integers to negative integer powers are not allowed (cast the base to a "
+                            "float dtype with tf.cast first) [Op:Pow]")
         if dt != yv.dtype:
             if same_dtype_check:
                 raise TypeError(f"{op_name}: `x` and `y` must have the same dtype, got tf.{_dt._BY_NP[dt].name} != "

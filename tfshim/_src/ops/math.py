@@ -198,7 +198,11 @@ def _pow_jvp(primals, tangents):  # TF's Pow gradient for y: g * z * log(x) wher
 
 
 def _pow(x, y):
-    return _pow_f(x, y) if x.dtype.kind in "fc" else jnp.power(x, y)
+    return _pow_f(x, y) if x.dtype.kind in "fc" else _int_pow(x, y)
+
+
+def _int_pow(x, y):  # negative exponents are rejected on eager values by elementwise.binary, as TF
+    return jnp.power(x, y)
 
 
 def _abs(x):  # TF's Abs gradient: g * sign(x) (0 at 0; jnp.abs gives 1)

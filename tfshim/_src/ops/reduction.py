@@ -251,10 +251,15 @@ def _single_axis(x: Tensor, axis: Any, op_name: str, what: str) -> int:
 
 
 def _argmax(x, axis, out):
+    # TF's kernel keeps an element only if it compares greater than the best so far: NaN is skipped (all NaN: 0)
+    if x.dtype.kind == "f" or x.dtype == jnp.bfloat16:
+        x = jnp.where(jnp.isnan(x), jnp.asarray(-jnp.inf, x.dtype), x)
     return jnp.argmax(x, axis=axis).astype(np.dtype(out))
 
 
 def _argmin(x, axis, out):
+    if x.dtype.kind == "f" or x.dtype == jnp.bfloat16:
+        x = jnp.where(jnp.isnan(x), jnp.asarray(jnp.inf, x.dtype), x)
     return jnp.argmin(x, axis=axis).astype(np.dtype(out))
 
 
@@ -325,6 +330,18 @@ def _cum(x, axis, exclusive, reverse, prod):
     return _cum_plain(x, axis, exclusive, reverse, prod)
 
 
+def _sequential_cumsum(x, axis):
+    """Running sum along ``axis`` rounded to x's dtype after every addition (XLA's cumsum adds in a tree)."""
+    xs = jnp.moveaxis(x, axis, 0)
+
+    def step(acc, v):
+        acc = acc + v
+        return acc, acc
+
+    _, ys = jax.lax.scan(step, jnp.zeros_like(xs[0]), xs)
+    return jnp.moveaxis(ys, 0, axis)
+
+
 def _cumprod_plain(x, axis, exclusive, reverse):
     return _cum_plain(x, axis, exclusive, reverse, True)
 
@@ -346,7 +363,9 @@ def _cumprod_jvp(axis, exclusive, reverse, primals, tangents):
 def _cum_plain(x, axis, exclusive, reverse, prod):
     if reverse:
         x = jnp.flip(x, axis)
-    if x.dtype in _LOW_FLOAT:
+    if x.dtype == jnp.float16 and not prod and x.shape[axis] > 1:
+        y = _sequential_cumsum(x, axis)  # TF's float16 cumsum adds in float16, one element after another
+    elif x.dtype in _LOW_FLOAT:
         y = (jnp.cumprod if prod else jnp.cumsum)(x.astype(jnp.float32), axis=axis).astype(x.dtype)
     else:
         y = (jnp.cumprod if prod else jnp.cumsum)(x, axis=axis, dtype=x.dtype)
