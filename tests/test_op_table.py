@@ -82,7 +82,8 @@ def test_gradient_matches_tf(row, tf_ref):
 
 @pytest.mark.parametrize("row", [r for r in CASE_ROWS if r.grad], ids=lambda r: r.names[0])
 def test_gradient_matches_finite_differences(row):
-    """tfshim's gradient agrees with central differences in float64."""
+    """tfshim's gradient agrees with central differences in float64, on every element of every float64 case."""
+    tested = 0
     for args, kwargs in CASES[row.kind]():
         kwargs = {**row.extra.get("kwargs", {}), **kwargs}
         idx = [i for i in _float_arrays(args) if args[i].dtype == np.float64]
@@ -98,6 +99,10 @@ def test_gradient_matches_finite_differences(row):
             outs = [o for o in (out if isinstance(out, (list, tuple)) else [out]) if o.dtype.is_floating]
             return float(sum(np.sum(o.numpy()) for o in outs))
 
+        try:
+            total([args[i] for i in idx])
+        except (tfshim.errors.OpError, ValueError, TypeError):
+            continue  # an invalid-input case (the forward test checks its error)
         xs = [tfshim.constant(args[i]) for i in idx]
         with tfshim.GradientTape() as tape:
             for x in xs:
@@ -111,19 +116,25 @@ def test_gradient_matches_finite_differences(row):
         grads = tape.gradient(s, xs)
         base = [args[i] for i in idx]
         eps = 1e-6
+        at = total(base)
         for k, g in enumerate(grads):
             if g is None:
                 continue
             flat = base[k].reshape(-1)
-            for j in range(min(flat.size, 4)):
+            for j in range(flat.size):
                 plus = [b.copy() for b in base]
                 minus = [b.copy() for b in base]
                 plus[k].reshape(-1)[j] += eps
                 minus[k].reshape(-1)[j] -= eps
-                fd = (total(plus) - total(minus)) / (2 * eps)
+                up, down = total(plus), total(minus)
+                if not np.isclose((up - at) / eps, (at - down) / eps, rtol=1e-3, atol=1e-3):
+                    continue  # a kink (a tie of top_k or max): the one-sided slopes differ, no derivative to check
+                fd = (up - down) / (2 * eps)
                 np.testing.assert_allclose(g.numpy().reshape(-1)[j], fd, rtol=1e-4, atol=1e-5,
-                                           err_msg=f"{row.names[0]} d/d arg{idx[k]}[{j}]")
-        return
+                                           err_msg=f"{row.names[0]}{_sig(args)} d/d arg{idx[k]}[{j}]")
+        tested += 1
+    assert tested or row.extra.get("no_fd") or not any(
+        args[i].dtype == np.float64 for args, _ in CASES[row.kind]() for i in _float_arrays(args)), row.names[0]
 
 
 _ = (Lit, tolerance)

@@ -10,6 +10,7 @@ import numpy as np
 
 from ..core import errors, state
 from ..core.convert import convert_to_tensor
+from ..core.dispatch import inline
 from ..core.record import pop_accumulator, push_accumulator
 from ..core.tensor import Tensor, wrap
 from .tape import UnconnectedGradients, _unconnected
@@ -97,7 +98,17 @@ class ForwardAccumulator:
         ]
         state.replaying.append(True)
         try:
-            _, out_t = jax.jvp(fn, primals, tangents)
+            try:
+                _, out_t = jax.jvp(fn, primals, tangents)
+            except TypeError as e:
+                if "custom_vjp" not in str(e) and "forward-mode" not in str(e):
+                    raise
+                # An op with a TF backward rule (a jax.custom_vjp): trace its impl again with the plain functions.
+                state.forward_mode.append(True)
+                try:
+                    _, out_t = jax.jvp(inline(fn), primals, tangents)
+                finally:
+                    state.forward_mode.pop()
         except TypeError as e:
             if "custom_vjp" in str(e) or "forward-mode" in str(e):
                 raise errors.UnimplementedError(

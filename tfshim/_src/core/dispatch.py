@@ -30,7 +30,7 @@ from jax._src.array import ArrayImpl as _ArrayImpl  # the concrete array type (t
 
 from . import dtypes as _dt
 from . import errors, state
-from .record import ACCUMULATING, record
+from .record import ACCUMULATING, NOT_DIFFERENTIABLE, record
 from .stateless import SUBSTITUTING
 from .tensor import Tensor, wrap
 
@@ -53,11 +53,54 @@ except ImportError:  # pragma: no cover - older jax
 JAX_ERRORS = (TypeError, ValueError, IndexError, _XlaError, ZeroDivisionError, jax.errors.ConcretizationTypeError)
 
 
+_INT64_MAX = 2**63 - 1
+
+
+def _memory_limit() -> int:
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - non-POSIX
+        return 1 << 46
+
+
+def check_shape(shape: Any, op_name: str, dtype: Any = None) -> None:
+    """Validate an output shape before XLA sees it (XLA aborts the process on a size that overflows int64):
+    InvalidArgumentError when the element count overflows int64, as TF's TensorShape, and ResourceExhaustedError
+    when the tensor cannot fit in memory, as TF's allocator (both name the op and the shape)."""
+    n = 1
+    for d in shape:
+        d = int(d)
+        if d < 0:
+            return  # an inferred (-1) or invalid dimension: the op's own checks handle it
+        n *= d
+    if any(int(d) == 0 for d in shape):
+        return
+    if n > _INT64_MAX:
+        raise errors.InvalidArgumentError(
+            None, None, f"{op_name}: Encountered overflow when multiplying the dimensions of shape {list(shape)}: "
+                        "the number of elements does not fit in int64; use a smaller shape.")
+    try:
+        itemsize = np.dtype(dtype).itemsize if dtype is not None else 1
+    except TypeError:
+        itemsize = 1
+    if n * itemsize > _memory_limit():
+        raise errors.ResourceExhaustedError(
+            None, None, f"{op_name}: OOM when allocating tensor with shape {list(shape)} ({n * itemsize} bytes, more "
+                        "than this machine's memory); use a smaller shape.")
+
+
 def primitive(impl: Callable, **attrs: Any) -> Callable:
-    """The cached ``jax.jit`` of ``impl`` with static ``attrs`` bound (attrs must be hashable)."""
+    """The cached ``jax.jit`` of ``impl`` with static ``attrs`` bound (attrs must be hashable).
+
+    A new ``shape`` attribute (an op's output shape) is validated first (``check_shape``)."""
     key = (impl, tuple(sorted(attrs.items()))) if attrs else impl
     f = _cache.get(key)
     if f is None:
+        shape = attrs.get("shape") if attrs else None
+        if type(shape) is tuple and all(isinstance(d, (int, np.integer)) for d in shape):
+            dtype = attrs.get("dtype")
+            check_shape(shape, getattr(impl, "__name__", "op").lstrip("_"),
+                        dtype if isinstance(dtype, (str, np.dtype, type)) else None)
         f = jax.jit(functools.partial(impl, **attrs) if attrs else impl)
         f.__name__ = getattr(impl, "__name__", "op")
         if len(_cache) >= CACHE_SIZE:
@@ -70,6 +113,7 @@ def primitive(impl: Callable, **attrs: Any) -> Callable:
                 _warm.pop(gone, None)
                 _vjps.pop(gone, None)
                 _inline.pop(gone, None)
+                NOT_DIFFERENTIABLE.discard(gone)
         _cache[key] = f
         _inline[f] = functools.partial(impl, **attrs) if attrs else impl
         twin = _TWIN_OF.get(impl)
@@ -78,7 +122,21 @@ def primitive(impl: Callable, **attrs: Any) -> Callable:
         vjp = _VJP_OF.get(impl)
         if vjp is not None:
             _vjps[f] = functools.partial(vjp, **attrs) if attrs else vjp
+        if impl in _NO_GRAD_IMPLS:
+            NOT_DIFFERENTIABLE.add(f)
     return f
+
+
+_NO_GRAD_IMPLS: set = set()
+
+
+def not_differentiable(impl: Callable) -> Callable:
+    """Mark op ``impl`` as one TF defines no gradient for (``ops.NotDifferentiable``, or a gradient function
+    returning None): its calls are not recorded, so ``tape.gradient`` through it is None; returns ``impl``."""
+    _NO_GRAD_IMPLS.add(impl)
+    for f, _ in _kernels_of(impl, impl):
+        NOT_DIFFERENTIABLE.add(f)
+    return impl
 
 
 # -- host twins: first sightings of a signature without XLA -------------------------------------------
@@ -265,7 +323,11 @@ def execute2(fn: Callable, x: Tensor, y: Tensor, xv: Any, yv: Any, op_name: str)
 
 def run(impl: Callable, inputs: tuple, op_name: str, **attrs: Any) -> Any:
     """``execute(primitive(impl, **attrs), inputs, op_name)``: the usual one-line op body."""
-    return execute(primitive(impl, **attrs), inputs, op_name)
+    try:
+        f = primitive(impl, **attrs)
+    except (errors.InvalidArgumentError, errors.ResourceExhaustedError) as e:
+        raise type(e)(None, None, f"{op_name}: {e.message}") from None
+    return execute(f, inputs, op_name)
 
 
 def translate(e: BaseException, op_name: str, inputs: tuple = ()) -> BaseException:

@@ -60,9 +60,14 @@ def trackable(t: Tensor) -> bool:
     return k == "f" or k == "c" or t.array.dtype.name == "bfloat16"
 
 
+# Kernels of ops TF registers no gradient for (tf.floor, tf.round, tf.stop_gradient, ...): never recorded, so a
+# gradient through them is None (unconnected), not zeros. Filled by ``dispatch.not_differentiable``.
+NOT_DIFFERENTIABLE: set = set()
+
+
 def record(fn: Callable, inputs: tuple, outputs: Any) -> None:
     """Record one executed op on every recording tape and forward accumulator."""
-    if state.replaying:
+    if state.replaying or fn in NOT_DIFFERENTIABLE:
         return
     outs = outputs if type(outputs) is tuple else (outputs,)
     node = None

@@ -47,6 +47,9 @@ class _ThreadState(threading.local):
         self.call_contexts: list = []
         # Keras layers whose name scope is open, as (id(layer), name), innermost last: new weights' path prefix.
         self.layer_scopes: list = []
+        # Non-empty while ForwardAccumulator retraces an op for jax.jvp: ops whose TF gradient rule is a
+        # jax.custom_vjp (ops/elementwise.py) use their plain function then.
+        self.forward_mode: list = []
         # Keras' automatic-name counters {prefix: count} (``dense``, ``dense_1``, ...), per thread as in Keras 3.
         self.keras_uids: dict = {}
 

@@ -21,10 +21,10 @@ import numpy as np
 from ..core import dtypes as _dt
 from ..core import errors, state
 from ..core.convert import _cast_python, _make, _python_array, _python_raw, convert_to_tensor
-from ..core.dispatch import primitive, run
+from ..core.dispatch import not_differentiable, primitive, run
 from ..core.tensor import Tensor, wrap
 from ..core.tensor_shape import TensorShape
-from .elementwise import dtype_error
+from .elementwise import dtype_error, no_gradient_defined
 from .table import register
 
 _Tracer = jax.core.Tracer
@@ -117,7 +117,11 @@ def _list_of_tensors(values: Any, fn: str, op: str) -> list:
 
 def _create(impl: Any, fn: str, **attrs: Any) -> Tensor:
     """Run an input-free creation op (placed on the innermost tf.device, as TF does)."""
-    out = primitive(impl, **attrs)()
+    try:
+        f = primitive(impl, **attrs)
+    except (errors.InvalidArgumentError, errors.ResourceExhaustedError) as e:
+        raise type(e)(None, None, f"{fn}: {e.message}") from None
+    out = f()
     dev = state.device_stack[-1] if state.device_stack else None
     if dev is not None and not isinstance(out, _Tracer):
         out = jax.device_put(out, dev)
@@ -765,6 +769,7 @@ def where(condition: Any, x: Any = None, y: Any = None, name: Any = None) -> Ten
     return run(_where3, (c, xt, yt), "tf.where")
 
 
+@not_differentiable  # TF's OneHot has no gradient: on_value/off_value get None
 def _one_hot(i, on, off, depth, axis):
     hot = jnp.expand_dims(i, axis) == jnp.arange(depth, dtype=i.dtype).reshape(
         (depth,) + (1,) * (i.ndim - (axis if axis >= 0 else i.ndim)))
@@ -937,8 +942,11 @@ def linspace(start: Any, stop: Any, num: Any, name: Any = None, axis: Any = 0) -
 def _clip(x, lo, hi):
     # TF's gradient goes to x at ties (Minimum/Maximum), so use `where`, not jnp.clip.
     # NaN in x propagates, as TF's Minimum/Maximum kernels.
-    a = jnp.where((x <= hi) | jnp.isnan(x), x, hi)
-    return jnp.where((a >= lo) | jnp.isnan(a), a, lo)
+    # A NaN in x keeps its value but, as TF's kernels, sends the gradient to the bound (x <= hi is False).
+    a = jnp.where(x <= hi, x, hi)
+    a = jnp.where(jnp.isnan(x), a + jax.lax.stop_gradient(x), a)
+    b = jnp.where(a >= lo, a, lo)
+    return jnp.where(jnp.isnan(a), b + jax.lax.stop_gradient(a), b)
 
 
 def _like_tensor(v: Any, t: Tensor, fn: str, op: str, pos: int) -> Tensor:
@@ -1087,7 +1095,16 @@ def unique(x: Any, out_idx: Any = _dt.int32, name: Any = None) -> Unique:
             j = first[key] = len(order)
             order.append(k)
         idx[k] = j
-    return Unique(_make(v[np.asarray(order, dtype=np.int64)]), _make(idx))
+    order_t = _make(np.asarray(order, dtype=np.int64))
+    # the values as a recorded gather whose gradient raises LookupError, as TF's (no gradient for Unique)
+    return Unique(run(_unique_values, (t, order_t), "tf.unique"), _make(idx))
+
+
+def _take0(x, order):
+    return jnp.take(x, order, axis=0)
+
+
+_unique_values = no_gradient_defined(_take0, "Unique")
 
 
 # -- Tensor.__getitem__ -----------------------------------------------------------------------

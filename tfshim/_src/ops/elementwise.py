@@ -12,7 +12,7 @@ import jax
 import numpy as np
 
 from ..core import dtypes as _dt
-from ..core import errors
+from ..core import errors, state
 from ..core.convert import convert_to_tensor, scalar_like
 from ..core.dispatch import execute, execute2, primitive
 from ..core.tensor import Tensor
@@ -114,6 +114,11 @@ def binary(op_name: str, tf_op: str, impl: Callable, allowed: frozenset = NUMERI
                 msg = ("Integer division by zero" if zero_check is errors.InvalidArgumentError else
                        "Unexpected error in binary operator (only integer div and mod should have errors)")
                 raise zero_check(None, None, f"{op_name}: {msg} [Op:{tf_op}]")
+        if tf_op == "Pow" and dt == yv.dtype and dt.kind in "iu" and not isinstance(yv, jax.core.Tracer) \
+                and np.any(np.asarray(yv) < 0):
+            raise errors.InvalidArgumentError(
+                None, None, f"{op_name}: Integers to negative integer powers are not allowed (cast the base to a "
+                            "float dtype with tf.cast first) [Op:Pow]")
         if dt != yv.dtype:
             if same_dtype_check:
                 raise TypeError(f"{op_name}: `x` and `y` must have the same dtype, got tf.{_dt._BY_NP[dt].name} != "
@@ -148,3 +153,105 @@ def unary(op_name: str, tf_op: str, impl: Callable, allowed: frozenset = NUMERIC
     fn.__qualname__ = fn.__name__
     fn.__doc__ = f"{op_name}({arg}, name=None): elementwise, as TensorFlow's {tf_op}."
     return fn
+
+
+# -- TF's gradient rules at special points ---------------------------------------------------------------
+# JAX differentiates an op's formula; TF has a gradient kernel per op, which differs at special points
+# (0, kinks, infinities, NaN). These factories give an op TF's rule.
+
+
+def tf_derivative(plain: Callable, deriv: Callable) -> Callable:
+    """``plain(x)`` whose derivative is ``deriv(x, y)`` (a ``jax.custom_jvp``: forward and reverse mode);
+    for TF kernels like ReluGrad, EluGrad or SoftsignGrad whose formula differs from JAX's at kinks,
+    infinities or NaN. The upstream gradient multiplies the result (``0 * inf`` is NaN, as in TF)."""
+    f = jax.custom_jvp(plain)
+
+    def jvp(primals: tuple, tangents: tuple) -> tuple:
+        (x,), (t,) = primals, tangents
+        y = plain(x)
+        return y, t * deriv(x, y)
+
+    f.defjvp(jvp)
+    f.__name__ = getattr(plain, "__name__", "op")
+    return f
+
+
+def zero_upstream_vjp(plain: Callable, deriv: Callable) -> Callable:
+    """``plain(x)`` whose gradient is 0 where the upstream gradient is 0, else ``g * deriv(x, y)``.
+
+    TF's SqrtGrad, RsqrtGrad and ReciprocalGrad kernels skip the product where ``dy == 0``, so
+    ``tf.where(x > 0, tf.sqrt(x), 0.)`` has gradient 0 at ``x = 0`` (``0 * inf`` would be NaN). A
+    ``jax.custom_vjp``; forward mode differentiates ``plain`` (see ``with_forward``).
+    """
+    f = jax.custom_vjp(plain)
+
+    def fwd(x: Any) -> tuple:
+        y = plain(x)
+        return y, (x, y)
+
+    def bwd(res: tuple, g: Any) -> tuple:
+        x, y = res
+        return (jax.numpy.where(g == 0, jax.numpy.zeros_like(g), g * deriv(x, y)),)
+
+    f.defvjp(fwd, bwd)
+    return with_forward(f, plain)
+
+
+def with_forward(custom: Callable, plain: Callable) -> Callable:
+    """``custom`` (a ``jax.custom_vjp``, which ``jax.jvp`` rejects), or ``plain`` while a ForwardAccumulator
+    retraces the op (``state.forward_mode``)."""
+    def f(*args: Any) -> Any:
+        return plain(*args) if state.forward_mode else custom(*args)
+
+    f.__name__ = f.__qualname__ = getattr(plain, "__name__", "op")
+    return f
+
+
+# TF's sqrt (0 where the upstream gradient is 0) and abs (gradient sign(x): 0 at 0), for ops built from them
+sqrt_tf = zero_upstream_vjp(jax.numpy.sqrt, lambda x, y: 0.5 / y)
+abs_real_tf = tf_derivative(jax.numpy.abs, lambda x, y: jax.numpy.sign(x))
+
+
+def extreme_tf(x: Any, axis: Any, keepdims: bool, is_max: bool) -> Any:
+    """reduce_max/min of a float array with TF's gradient: split evenly between ties, NaN where the result
+    is NaN (no element equals it). Non-float arrays reduce plainly."""
+    red = jax.numpy.max if is_max else jax.numpy.min
+    if x.dtype.kind not in "fc":
+        return red(x, axis=axis, keepdims=keepdims)
+    return _extreme(x, axis, keepdims, is_max)
+
+
+def _extreme_plain(x: Any, axis: Any, keepdims: bool, is_max: bool) -> Any:
+    return (jax.numpy.max if is_max else jax.numpy.min)(x, axis=axis, keepdims=keepdims)
+
+
+_extreme = jax.custom_jvp(_extreme_plain, nondiff_argnums=(1, 2, 3))
+
+
+@_extreme.defjvp
+def _extreme_jvp(axis: Any, keepdims: bool, is_max: bool, primals: tuple, tangents: tuple) -> tuple:
+    (x,), (t,) = primals, tangents
+    jnp = jax.numpy
+    y = _extreme_plain(x, axis, keepdims, is_max)
+    yk = _extreme_plain(x, axis, True, is_max)
+    # the barrier keeps XLA from turning hit / count into select(hit, 1 / count, 0), which is 0, not NaN, when
+    # no element equals a NaN result
+    hit = jax.lax.optimization_barrier((x == yk).astype(x.dtype))
+    share = hit / jnp.sum(hit, axis=axis, keepdims=True)
+    return y, jnp.sum(t * share, axis=axis, keepdims=keepdims)
+
+
+def no_gradient_defined(plain: Callable, tf_op: str) -> Callable:
+    """``plain`` whose gradient raises LookupError, as TF's for an op with no registered gradient (TruncateMod,
+    Unique): a ``jax.custom_vjp`` whose backward raises while the tape builds the gradient."""
+    f = jax.custom_vjp(plain)
+
+    def fwd(*args: Any) -> tuple:
+        return plain(*args), None
+
+    def bwd(res: Any, g: Any) -> tuple:
+        raise LookupError(f"gradient registry has no entry for: {tf_op} (TensorFlow defines no gradient for "
+                          f"{tf_op}; wrap its result in tf.stop_gradient, or compute it from differentiable ops)")
+
+    f.defvjp(fwd, bwd)
+    return with_forward(f, plain)

@@ -287,8 +287,7 @@ def _vjp_mul(ins: list, y: np.ndarray, ct: np.ndarray) -> tuple:
 def _vjp_div(ins: list, y: np.ndarray, ct: np.ndarray) -> tuple:
     _floats(ins)
     x, y = ins
-    gx = ct / y
-    return unbroadcast(gx, x.shape), unbroadcast(-gx * x / y, y.shape)
+    return unbroadcast(ct / y, x.shape), unbroadcast(ct * ((-x / y) / y), y.shape)  # TF's RealDiv gradient
 
 
 def _unary_vjp(d: Any) -> Any:
@@ -300,9 +299,14 @@ def _unary_vjp(d: Any) -> Any:
     return vjp
 
 
+def _vjp_sqrt(ins: list, y: np.ndarray, ct: np.ndarray) -> tuple:
+    _floats(ins)
+    return (np.where(ct == 0, ct.dtype.type(0), ct * (y.dtype.type(0.5) / y)),)  # TF: 0 where ct is 0
+
+
 _UNARY_VJP = {
     "exp": lambda x, y: y, "negative": lambda x, y: x.dtype.type(-1), "square": lambda x, y: x * x.dtype.type(2),
-    "sqrt": lambda x, y: x.dtype.type(0.5) / y, "math.log": lambda x, y: x.dtype.type(1) / x,
+"math.log": lambda x, y: x.dtype.type(1) / x,
     "sin": lambda x, y: np.cos(x), "cos": lambda x, y: -np.sin(x),
     "tanh": lambda x, y: x.dtype.type(1) - y * y,
 }
@@ -423,7 +427,8 @@ def _register() -> None:
                        (_array._reshape, _reshape), (_array._transpose, _transpose), (_array._identity, _identity),
                        (_math._identity, _identity), (_array._concat, _concat), (_array._stack, _stack)):
         register_host_twin(impl, twin)
-    for name, vjp in (("add", _vjp_add), ("subtract", _vjp_sub), ("multiply", _vjp_mul), ("truediv", _vjp_div)):
+    for name, vjp in (("add", _vjp_add), ("subtract", _vjp_sub), ("multiply", _vjp_mul), ("truediv", _vjp_div),
+                      ("sqrt", _vjp_sqrt)):
         register_host_vjp(impls[name], vjp)
     for name, d in _UNARY_VJP.items():
         register_host_vjp(impls[name], _unary_vjp(d))

@@ -8,7 +8,6 @@ Eager-only value checks (a singular matrix in ``inv``/``solve``) raise InvalidAr
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import jax
@@ -20,7 +19,7 @@ from ..core import errors
 from ..core.convert import convert_to_tensor
 from ..core.dispatch import FallBack, execute2, invalid, primitive, run
 from ..core.tensor import Tensor
-from .elementwise import COMPLEX, FLOAT, INT, UINT, coerce2, dtype_error, unsupported
+from .elementwise import COMPLEX, FLOAT, INT, UINT, abs_real_tf, coerce2, dtype_error, extreme_tf, sqrt_tf, unsupported
 from .reduction import norm_axes, static_int_list
 from .table import register
 
@@ -254,20 +253,24 @@ def _vector_norm(x, axis, ord, keepdims):
     if x.dtype.kind == "c":
         ax_abs = jnp.abs(x)
         if ord == 2:
-            return jnp.sqrt(jnp.sum(x * jnp.conj(x), axis=ax, keepdims=keepdims))
+            return sqrt_tf(jnp.sum(x * jnp.conj(x), axis=ax, keepdims=keepdims))
         return _real_vector_norm(ax_abs, ax, ord, keepdims)  # real, as TF
     return _real_vector_norm(x, ax, ord, keepdims)
 
 
-def _real_vector_norm(x, axis, ord, keepdims):
+def _real_vector_norm(x, axis, ord, keepdims):  # TF's gradients of sqrt, abs and max (see elementwise.py)
     if ord == 2:
-        return jnp.sqrt(jnp.sum(x * x, axis=axis, keepdims=keepdims))
-    a = jnp.abs(x)
+        return sqrt_tf(jnp.sum(x * x, axis=axis, keepdims=keepdims))
+    a = _abs_tf(x)
     if ord == np.inf:
-        return jnp.max(a, axis=axis, keepdims=keepdims)
+        return extreme_tf(a, axis, keepdims, True)
     if ord == 1:
         return jnp.sum(a, axis=axis, keepdims=keepdims)
     return jnp.sum(a ** ord, axis=axis, keepdims=keepdims) ** (1.0 / ord)
+
+
+def _abs_tf(x):
+    return abs_real_tf(x) if x.dtype.kind == "f" else jnp.abs(x)
 
 
 def _matrix_norm(x, axis, ord, keepdims):
@@ -282,13 +285,13 @@ def _matrix_norm(x, axis, ord, keepdims):
         if keepdims:
             out = jnp.expand_dims(out, sorted(axis))
         return out
-    a = jnp.abs(x)
+    a = _abs_tf(x)
     if ord == 1:  # max column sum
         s = jnp.sum(a, axis=r, keepdims=True)
-        out = jnp.max(s, axis=c, keepdims=True)
+        out = extreme_tf(s, (c,), True, True)
     else:  # inf: max row sum
         s = jnp.sum(a, axis=c, keepdims=True)
-        out = jnp.max(s, axis=r, keepdims=True)
+        out = extreme_tf(s, (r,), True, True)
     if not keepdims:
         out = jnp.squeeze(out, axis=(r, c))
     return out
@@ -391,23 +394,42 @@ def _inv(x, adjoint):
 
 
 def _invertible(x: Tensor) -> bool:
-    """False when some matrix of ``x`` has a zero (or NaN) pivot in its partial-pivot LU, TF's check (eager only)."""
+    """False when some matrix of ``x`` has a zero (or leading NaN) pivot in TF's LU (eager only)."""
     v = _eager_value(x)
     if v is None or v.size == 0:
         return True
-    import scipy.linalg
+    v = v.astype(np.complex128 if v.dtype.kind == "c" else np.float64)
+    with np.errstate(all="ignore"):
+        return all(_min_abs_pivot(m) > 0 for m in v.reshape((-1,) + v.shape[-2:]))
 
-    if v.dtype == np.float16:
-        v = v.astype(np.float32)
-    for m in v.reshape((-1,) + v.shape[-2:]):
-        if not np.all(np.isfinite(m)):
-            return False
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            lu, _ = scipy.linalg.lu_factor(m, check_finite=False)
-        if not np.min(np.abs(np.diagonal(lu))) > 0:
-            return False
-    return True
+
+def _first_max(a: np.ndarray) -> int:
+    """Eigen's sequential maxCoeff: the first element, replaced only by a later one that compares greater
+    (NaN never replaces; a leading NaN stays)."""
+    if np.isnan(a[0]):
+        return 0
+    ok = ~np.isnan(a)
+    best = np.max(a[ok])
+    return int(np.argmax(a == best)) if best > a[0] else 0
+
+
+def _min_abs_pivot(m: np.ndarray) -> float:
+    """The smallest pivot magnitude of Eigen's PartialPivLU of ``m``, as TF's MatrixInverse/MatrixSolve kernels
+    check it (``> 0`` or "not invertible"): partial pivoting with Eigen's NaN rules, then minCoeff, which keeps
+    the first value unless a later one compares smaller."""
+    a = m.copy()
+    n = a.shape[0]
+    for k in range(n):
+        i = k + _first_max(np.abs(a[k:, k]))
+        if a[i, k] != 0:
+            if i != k:
+                a[[k, i]] = a[[i, k]]
+            a[k + 1:, k] /= a[k, k]
+        a[k + 1:, k + 1:] -= np.outer(a[k + 1:, k], a[k, k + 1:])
+    d = np.abs(np.diagonal(a))
+    if np.isnan(d[0]):
+        return float("nan")
+    return float(np.min(d[~np.isnan(d)]))
 
 
 def inv(input: Any, adjoint: bool = False, name: Any = None) -> Tensor:  # noqa: A002
@@ -420,8 +442,25 @@ def inv(input: Any, adjoint: bool = False, name: Any = None) -> Tensor:  # noqa:
     return run(_inv, (x,), op_name, adjoint=bool(adjoint))
 
 
+@jax.custom_jvp
 def _det(x):
     return jnp.linalg.det(x)
+
+
+@_det.defjvp
+def _det_jvp(primals, tangents):
+    # TF's MatrixDeterminant gradient: g * det(a) * inv(a)^T (NaN where det is inf and inv has a 0). TF raises
+    # for a singular matrix (its gradient inverts it); there JAX's cofactor rule gives the right value instead.
+    (x,), (tx,) = primals, tangents
+    # each branch gets finite coefficients where the other is chosen (its zero cotangent must not meet inf)
+    inv = jnp.linalg.inv(x)
+    ok = jnp.all(jnp.isfinite(inv), axis=(-2, -1))
+    okm = ok[..., None, None]
+    y, jax_t = jax.jvp(jnp.linalg.det, (jnp.where(okm, jnp.eye(x.shape[-1], dtype=x.dtype), x),), (tx,))
+    y = jnp.linalg.det(x)
+    tf_t = jnp.where(ok, y, jnp.zeros_like(y)) * jnp.sum(jnp.swapaxes(jnp.where(okm, inv, jnp.zeros_like(inv)), -1, -2)
+                                                          * tx, axis=(-2, -1))
+    return y, jnp.where(ok, tf_t, jax_t)
 
 
 def det(input: Any, name: Any = None) -> Tensor:  # noqa: A002

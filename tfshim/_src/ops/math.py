@@ -11,20 +11,49 @@ import numpy as np
 from ..core import dtypes as _dt
 from ..core.casting import cast_impl as _cast_impl
 from ..core.convert import convert_to_tensor
-from ..core.dispatch import run
+from ..core.dispatch import not_differentiable, run
 from ..core.tensor import Tensor
-from .elementwise import ALL, BOOL, COMPLEX, FLOAT, INT, NUMERIC, REAL, SINT, binary, unary
+from .elementwise import (
+    ALL,
+    BOOL,
+    COMPLEX,
+    FLOAT,
+    INT,
+    NUMERIC,
+    REAL,
+    SINT,
+    abs_real_tf,
+    binary,
+    no_gradient_defined,
+    sqrt_tf,
+    tf_derivative,
+    unary,
+    with_forward,
+    zero_upstream_vjp,
+)
 from .table import register
 
 FC = FLOAT | COMPLEX
 SIGNED = FLOAT | SINT | COMPLEX
 
 
+@jax.custom_jvp
+def _div(x, y):
+    return x / y
+
+
+@_div.defjvp
+def _div_jvp(primals, tangents):  # TF's RealDiv gradient: dy * ((-x / y) / y), so 0 * (tiny / tiny**2) is 0
+    (x, y), (tx, ty) = primals, tangents
+    # the barrier keeps XLA from rewriting (a / y) / y as a / (y * y), which underflows to 0 / 0 = NaN
+    return x / y, tx / y + ty * (jax.lax.optimization_barrier(-x / y) / y)
+
+
 def _truediv(x, y):
     if x.dtype.kind in "iu":
         ft = jnp.float64 if x.dtype.itemsize >= 4 else jnp.float32
         x, y = x.astype(ft), y.astype(ft)
-    return x / y
+    return _div(x, y)
 
 
 def _erf(x):  # jax's float64 erf maps NaN to 1; TF keeps NaN
@@ -43,20 +72,68 @@ def _truncatediv(x, y):  # TF's TruncateDiv: the quotient rounded toward zero, f
     return jnp.trunc(x / y)
 
 
-def _truncatemod(x, y):
+def _fmod(x, y):
     return jnp.fmod(x, y)
+
+
+_fmod_no_grad = no_gradient_defined(_fmod, "TruncateMod")
+
+
+def _truncatemod(x, y):
+    return _fmod_no_grad(x, y) if x.dtype.kind == "f" else jnp.fmod(x, y)
+
+
+@jax.custom_jvp
+def _div_no_nan(x, y):
+    safe = jnp.where(y == 0, jnp.ones_like(y), y)
+    return jnp.where(y == 0, jnp.zeros_like(x / safe), x / safe)
+
+
+@_div_no_nan.defjvp
+def _div_no_nan_jvp(primals, tangents):  # TF: dx = div_no_nan(g, y), dy = g * div_no_nan(div_no_nan(-x, y), y)
+    (x, y), (tx, ty) = primals, tangents
+    safe = jnp.where(y == 0, jnp.ones_like(y), y)
+    zero = jnp.zeros_like(x / safe)
+    gx = jnp.where(y == 0, zero, tx / safe)
+    gy = ty * jnp.where(y == 0, zero, jax.lax.optimization_barrier(-x / safe) / safe)
+    return _div_no_nan(x, y), gx + gy
 
 
 def _divide_no_nan(x, y):
     if x.dtype.kind in "iu":  # tf.math.divide_no_nan on ints divides in floating point, as truediv
         ft = jnp.float64 if x.dtype.itemsize >= 4 else jnp.float32
         x, y = x.astype(ft), y.astype(ft)
-    safe = jnp.where(y == 0, jnp.ones_like(y), y)
-    return jnp.where(y == 0, jnp.zeros_like(x), x / safe)
+    return _div_no_nan(x, y)
+
+
+@jax.custom_vjp
+def _mul_no_nan(x, y):
+    return jnp.where(y == 0, jnp.zeros_like(x), x * y)
+
+
+def _mul_no_nan_fwd(x, y):
+    return _mul_no_nan(x, y), (x, y)
+
+
+def _mul_no_nan_bwd(res, g):  # TF's MulNoNan gradient: dx = mul_no_nan(g, y), dy = mul_no_nan(x, g)
+    x, y = res
+    zero = jnp.zeros_like(g)
+    return jnp.where(y == 0, zero, g * y), jnp.where(g == 0, zero, x * g)
+
+
+_mul_no_nan.defvjp(_mul_no_nan_fwd, _mul_no_nan_bwd)
+
+
+def _mul_no_nan_plain(x, y):
+    x, y = jnp.broadcast_arrays(x, y)
+    return jnp.where(y == 0, jnp.zeros_like(x), x * y)
 
 
 def _multiply_no_nan(x, y):
-    return jnp.where(y == 0, jnp.zeros_like(x), x * y)
+    return _mul_no_nan_tf(*jnp.broadcast_arrays(x, y))
+
+
+_mul_no_nan_tf = with_forward(_mul_no_nan, _mul_no_nan_plain)
 
 
 def _xlogy(x, y):
@@ -85,8 +162,54 @@ def _sigmoid(x):
     return jax.nn.sigmoid(x)
 
 
-def _rsqrt(x):
-    return jax.lax.rsqrt(x)
+# TF's SqrtGrad, RsqrtGrad and ReciprocalGrad kernels: 0 where the upstream gradient is 0.
+_sqrt = sqrt_tf
+_rsqrt = zero_upstream_vjp(jax.lax.rsqrt, lambda x, y: -0.5 * (y * y * y))
+_reciprocal = zero_upstream_vjp(jnp.reciprocal, lambda x, y: -(y * y))
+
+
+@jax.custom_jvp
+def _floormod_f(x, y):
+    return jnp.mod(x, y)
+
+
+@_floormod_f.defjvp
+def _floormod_jvp(primals, tangents):  # TF: dx = g, dy = -g * floor_div(x, y)
+    (x, y), (tx, ty) = primals, tangents
+    return jnp.mod(x, y), tx - ty * jnp.floor(x / y)
+
+
+def _floormod(x, y):
+    return _floormod_f(x, y) if x.dtype.kind in "fc" else jnp.mod(x, y)
+
+
+@jax.custom_jvp
+def _pow_f(x, y):
+    return jnp.power(x, y)
+
+
+@_pow_f.defjvp
+def _pow_jvp(primals, tangents):  # TF's Pow gradient for y: g * z * log(x) where x > 0 (x != 0 if complex), else 0
+    (x, y), (tx, ty) = primals, tangents
+    z, dx = jax.jvp(lambda a: jnp.power(a, y), (x,), (tx,))
+    mask = x != 0 if x.dtype.kind == "c" else x > 0
+    log_x = jnp.where(mask, jnp.log(jnp.where(mask, x, jnp.ones_like(x))), jnp.zeros_like(x))
+    return z, dx + ty * (z * log_x)
+
+
+def _pow(x, y):
+    return _pow_f(x, y) if x.dtype.kind in "fc" else _int_pow(x, y)
+
+
+def _int_pow(x, y):  # negative exponents are rejected on eager values by elementwise.binary, as TF
+    return jnp.power(x, y)
+
+
+def _abs(x):  # TF's Abs gradient: g * sign(x) (0 at 0; jnp.abs gives 1)
+    return _abs_f(x) if x.dtype.kind == "f" else jnp.abs(x)
+
+
+_abs_f = abs_real_tf
 
 
 def _sign(x):
@@ -100,8 +223,31 @@ def _softplus(x):
     return jax.nn.softplus(x)
 
 
-def _softsign(x):
+def _softsign_plain(x):
     return x / (1 + jnp.abs(x))
+
+
+# TF's SoftsignGrad: g / (1 + |x|)**2 (0 at +-inf, where the quotient rule gives NaN)
+_softsign = tf_derivative(_softsign_plain, lambda x, y: 1 / jnp.square(1 + jnp.abs(x)))
+# TF's digamma gradient polygamma(1, x) is 0 at +inf (JAX's is NaN)
+_digamma = tf_derivative(jax.scipy.special.digamma, lambda x, y: jnp.where(
+    x == jnp.inf, jnp.zeros_like(x), jax.scipy.special.polygamma(1, x)))
+
+
+def _round(x):
+    return jnp.round(x)
+
+
+def _floor(x):
+    return jnp.floor(x)
+
+
+def _ceil(x):
+    return jnp.ceil(x)
+
+
+def _rint(x):
+    return jnp.rint(x)
 
 
 def _invert(x):
@@ -128,11 +274,11 @@ _BINARY = [
      ("__rtruediv__",), "binary_div"),
     (("math.floordiv",), "FloorDiv", _floordiv, REAL, ("__floordiv__",), ("__rfloordiv__",),
      "binary_div"),
-    (("math.floormod", "math.mod"), "FloorMod", jnp.mod, REAL, ("__mod__",), ("__rmod__",),
+    (("math.floormod", "math.mod"), "FloorMod", _floormod, REAL, ("__mod__",), ("__rmod__",),
      "binary_div"),
     (("truncatemod",), "TruncateMod", _truncatemod, REAL, (), (), "binary_div"),
     (("truncatediv",), "TruncateDiv", _truncatediv, REAL, (), (), "binary_div"),
-    (("pow", "math.pow"), "Pow", jnp.power, FC | SINT, ("__pow__",), ("__rpow__",), "binary_pow"),
+    (("pow", "math.pow"), "Pow", _pow, FC | SINT, ("__pow__",), ("__rpow__",), "binary_pow"),
     (("maximum", "math.maximum"), "Maximum", _maximum, REAL, (), (), "binary"),
     (("minimum", "math.minimum"), "Minimum", _minimum, REAL, (), (), "binary"),
     (("math.squared_difference",), "SquaredDifference", lambda x, y: jnp.square(x - y),
@@ -159,10 +305,10 @@ _BINARY = [
 
 _UNARY = [
     (("negative", "math.negative"), "Neg", jnp.negative, SIGNED, ("__neg__",), "unary"),
-    (("abs", "math.abs"), "Abs", jnp.abs, SIGNED, ("__abs__",), "unary_abs"),
+    (("abs", "math.abs"), "Abs", _abs, SIGNED, ("__abs__",), "unary_abs"),
     (("sign", "math.sign"), "Sign", _sign, SIGNED, (), "unary_nonzero"),
     (("square", "math.square"), "Square", jnp.square, NUMERIC, (), "unary"),
-    (("sqrt", "math.sqrt"), "Sqrt", jnp.sqrt, FC, (), "unary_pos"),
+    (("sqrt", "math.sqrt"), "Sqrt", _sqrt, FC, (), "unary_pos"),
     (("math.rsqrt",), "Rsqrt", _rsqrt, FC, (), "unary_pos"),
     (("exp", "math.exp"), "Exp", jnp.exp, FC, (), "unary_float"),
     (("math.log",), "Log", jnp.log, FC, (), "unary_pos"),
@@ -185,11 +331,11 @@ _UNARY = [
     (("math.erf",), "Erf", _erf, FLOAT, (), "unary_float"),
     (("math.erfc",), "Erfc", jax.scipy.special.erfc, FLOAT, (), "unary_float"),
     (("math.lgamma",), "Lgamma", jax.scipy.special.gammaln, FLOAT, (), "unary_pos"),
-    (("math.digamma",), "Digamma", jax.scipy.special.digamma, FLOAT, (), "unary_pos"),
-    (("round", "math.round"), "Round", jnp.round, FLOAT | INT, (), "unary_round"),
-    (("math.floor", "floor"), "Floor", jnp.floor, FLOAT, (), "unary_round"),
-    (("math.ceil",), "Ceil", jnp.ceil, FLOAT, (), "unary_round"),
-    (("math.rint",), "Rint", jnp.rint, FLOAT, (), "unary_round"),
+    (("math.digamma",), "Digamma", _digamma, FLOAT, (), "unary_pos"),
+    (("round", "math.round"), "Round", _round, FLOAT | INT, (), "unary_round"),
+    (("math.floor", "floor"), "Floor", _floor, FLOAT, (), "unary_round"),
+    (("math.ceil",), "Ceil", _ceil, FLOAT, (), "unary_round"),
+    (("math.rint",), "Rint", _rint, FLOAT, (), "unary_round"),
     (("math.is_nan",), "IsNan", jnp.isnan, FLOAT, (), "unary_pred"),
     (("math.is_finite",), "IsFinite", jnp.isfinite, FLOAT, (), "unary_pred"),
     (("math.is_inf",), "IsInf", jnp.isinf, FLOAT, (), "unary_pred"),
@@ -204,12 +350,19 @@ _UNARY = [
 # Rows whose result is piecewise constant: TF registers no gradient for them (None or LookupError).
 _NO_GRAD = {"truncatediv", "truncatemod", "math.floordiv"}
 
+# TF registers no gradient (or one returning None) for these: tape.gradient through them is None, not zeros.
+_NONE_GRAD = {"round", "math.floor", "math.ceil", "math.rint", "math.floordiv", "truncatediv"}
+
 _ns: dict = {}
 for _names, _tfop, _impl, _allowed, _m, _rm, _kind in _BINARY:
+    if _names[0] in _NONE_GRAD:
+        not_differentiable(_impl)
     _ns[_names[0]] = register(_names, binary(f"tf.{_names[0]}", _tfop, _impl, _allowed), kind=_kind, methods=_m,
                               rmethods=_rm,
                               grad=_kind not in ("compare", "logical", "bitwise") and _names[0] not in _NO_GRAD)
 for _names, _tfop, _impl, _allowed, _m, _kind in _UNARY:
+    if _names[0] in _NONE_GRAD:
+        not_differentiable(_impl)
     _ns[_names[0]] = register(_names, unary(f"tf.{_names[0]}", _tfop, _impl, _allowed), kind=_kind, methods=_m,
                               # unary_complex cases are complex-only: the table's gradient tests take float inputs
                               grad=_kind not in ("unary_pred", "logical_not", "bitwise_not", "unary_round",
@@ -220,7 +373,7 @@ logical_and, logical_or, logical_xor = _ns["logical_and"], _ns["logical_or"], _n
 less, square, sqrt = _ns["less"], _ns["square"], _ns["sqrt"]
 divide_no_nan = _ns["math.divide_no_nan"]
 
-_reciprocal_op = unary("tf.math.reciprocal", "Reciprocal", jnp.reciprocal, FC)
+_reciprocal_op = unary("tf.math.reciprocal", "Reciprocal", _reciprocal, FC)
 
 
 def reciprocal(x: Any, name: Any = None) -> Tensor:
@@ -312,7 +465,12 @@ def identity(input: Any, name: Any = None) -> Tensor:  # noqa: A002 - TF's argum
 def stop_gradient(input: Any, name: Any = None) -> Tensor:  # noqa: A002
     """tf.stop_gradient: the same value, with no gradient flowing back through it."""
     x = convert_to_tensor(input)
-    return run(jax.lax.stop_gradient, (x,), "tf.stop_gradient")
+    return run(_stop_gradient, (x,), "tf.stop_gradient")
+
+
+@not_differentiable
+def _stop_gradient(x):  # not recorded: the gradient through it is None, as TF's
+    return jax.lax.stop_gradient(x)
 
 
 def add_n(inputs: Any, name: Any = None) -> Tensor:

@@ -19,7 +19,7 @@ from ..core import errors
 from ..core.convert import convert_to_tensor
 from ..core.dispatch import invalid, run
 from ..core.tensor import Tensor, wrap
-from .elementwise import COMPLEX, FLOAT, INT, coerce2, dtype_error, unsupported
+from .elementwise import COMPLEX, FLOAT, INT, coerce2, dtype_error, tf_derivative, unsupported
 from .reduction import _mean, norm_axes, static_int_list
 from .table import register
 
@@ -40,21 +40,44 @@ def _same(a: Tensor, b: Tensor, op_name: str, tf_op: str) -> None:
 # activations
 
 
-def _relu(x):
+def _relu_plain(x):
     return jnp.maximum(x, jnp.zeros((), x.dtype))
 
 
-def _relu6(x):
+def _relu6_plain(x):
     return jnp.minimum(jnp.maximum(x, jnp.zeros((), x.dtype)), jnp.asarray(6, x.dtype))
 
 
-def _elu(x):
+def _elu_plain(x):
     return jnp.where(x > 0, x, jnp.expm1(jnp.where(x > 0, jnp.zeros_like(x), x)))
 
 
-def _selu(x):
-    alpha, scale = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
-    return scale * jnp.where(x > 0, x, alpha * jnp.expm1(jnp.where(x > 0, jnp.zeros_like(x), x)))
+_SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
+
+
+def _selu_plain(x):
+    return _SELU_SCALE * jnp.where(x > 0, x, _SELU_ALPHA * jnp.expm1(jnp.where(x > 0, jnp.zeros_like(x), x)))
+
+
+def _one(x):
+    return jnp.ones_like(x)
+
+
+# TF's gradient kernels: ReluGrad g * (x > 0) (0 at the kink; jnp.maximum splits ties), Relu6Grad
+# g * (0 < x < 6), EluGrad / SeluGrad from the output (y < 0 ? ... : g), so NaN inputs get the linear branch.
+_relu_f = tf_derivative(_relu_plain, lambda x, y: jnp.where(x > 0, _one(x), jnp.zeros_like(x)))
+_relu6_f = tf_derivative(_relu6_plain, lambda x, y: jnp.where((x > 0) & (x < 6), _one(x), jnp.zeros_like(x)))
+_elu = tf_derivative(_elu_plain, lambda x, y: jnp.where(y < 0, y + 1, _one(x)))
+_selu = tf_derivative(_selu_plain, lambda x, y: jnp.where(
+    y < 0, y + np.asarray(_SELU_SCALE * _SELU_ALPHA, x.dtype), np.asarray(_SELU_SCALE, x.dtype) * _one(x)))
+
+
+def _relu(x):
+    return _relu_f(x) if x.dtype.kind in "fc" else _relu_plain(x)
+
+
+def _relu6(x):
+    return _relu6_f(x) if x.dtype.kind in "fc" else _relu6_plain(x)
 
 
 def _gelu(x, approximate):
@@ -152,8 +175,11 @@ log_softmax = _softmax("tf.nn.log_softmax", "LogSoftmax", True)
 
 
 def _sigmoid_ce(labels, logits):
-    zero = jnp.zeros((), logits.dtype)
-    return jnp.maximum(logits, zero) - logits * labels + jnp.log1p(jnp.exp(-jnp.abs(logits)))
+    # TF's formulation: where(x >= 0, x, 0) - x * z + log1p(exp(where(x >= 0, -x, x))), so at x = 0 the gradient
+    # is 1 - z - 0.5 (jnp.abs and jnp.maximum would split the kink)
+    zero = jnp.zeros_like(logits)
+    cond = logits >= zero
+    return jnp.where(cond, logits, zero) - logits * labels + jnp.log1p(jnp.exp(jnp.where(cond, -logits, logits)))
 
 
 def sigmoid_cross_entropy_with_logits(labels: Any = None, logits: Any = None, name: Any = None) -> Tensor:
@@ -171,9 +197,27 @@ def sigmoid_cross_entropy_with_logits(labels: Any = None, logits: Any = None, na
     return run(_sigmoid_ce, (lb, lg), op_name)
 
 
-def _softmax_ce(labels, logits, axis):
+def _softmax_ce_plain(labels, logits, axis):
     logp = jax.nn.log_softmax(logits, axis=axis)
     return -jnp.sum(labels * logp, axis=axis)
+
+
+_softmax_ce_tf = jax.custom_jvp(_softmax_ce_plain, nondiff_argnums=(2,))
+
+
+@_softmax_ce_tf.defjvp
+def _softmax_ce_jvp(axis, primals, tangents):
+    # TF's kernel gradient: softmax(logits) - labels for the logits (exact only when labels sum to 1, which TF
+    # assumes) and -log_softmax(logits) for the labels.
+    (labels, logits), (tl, tx) = primals, tangents
+    logp = jax.nn.log_softmax(logits, axis=axis)
+    out = -jnp.sum(labels * logp, axis=axis)
+    return out, jnp.sum((jnp.exp(logp) - labels) * tx, axis=axis) - jnp.sum(logp * tl, axis=axis)
+
+
+def _softmax_ce(labels, logits, axis):
+    labels, logits = jnp.broadcast_arrays(labels, logits)
+    return _softmax_ce_tf(labels, logits, axis)
 
 
 def softmax_cross_entropy_with_logits(labels: Any, logits: Any, axis: int = -1, name: Any = None) -> Tensor:
@@ -465,8 +509,14 @@ def _pool_impl(x, ksize, strides, padding, channels_first, kind):
         pads = ((0, 0), (0, 0)) + padding if channels_first else ((0, 0),) + padding + ((0, 0),)
     if kind == "max":
         # NumPy init values let JAX recognise the (differentiable) max / sum window reductions.
-        init = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
-        return jax.lax.reduce_window(x, np.array(init, x.dtype), jax.lax.max, win, st, pads)
+        # TF's (Eigen) kernel starts from the lowest finite value and keeps an element only if it compares
+        # greater: NaN is skipped, and a window of NaN / -inf gives the lowest finite value.
+        # (-inf as the init value lets JAX recognise the differentiable max window reduction.)
+        if x.dtype.kind == "f":
+            x = jnp.where(jnp.isnan(x), jnp.asarray(-np.inf, x.dtype), x)
+            out = jax.lax.reduce_window(x, np.array(-np.inf, x.dtype), jax.lax.max, win, st, pads)
+            return jnp.where(out == -np.inf, jnp.asarray(jnp.finfo(x.dtype).min, x.dtype), out)
+        return jax.lax.reduce_window(x, np.array(np.iinfo(x.dtype).min, x.dtype), jax.lax.max, win, st, pads)
     s = jax.lax.reduce_window(x, np.zeros((), x.dtype), jax.lax.add, win, st, pads)
     cpads = pads[2:] if channels_first else pads[1:-1]
     ones = np.ones(x.shape[2:] if channels_first else x.shape[1:-1], x.dtype)

@@ -19,7 +19,7 @@ from ..core import dtypes as _dt
 from ..core.convert import convert_to_tensor
 from ..core.dispatch import invalid, run
 from ..core.tensor import Tensor
-from .elementwise import BOOL, COMPLEX, FLOAT, INT, NUMERIC, REAL, unsupported
+from .elementwise import BOOL, COMPLEX, FLOAT, INT, NUMERIC, REAL, extreme_tf, sqrt_tf, unsupported
 from .table import register
 
 _LOW_FLOAT = frozenset(np.dtype(t) for t in ("float16",)) | {np.dtype(_dt.bfloat16._np)}
@@ -97,14 +97,14 @@ def _mean(x, axis, keepdims):
     return jnp.mean(x, axis=axis, keepdims=keepdims)
 
 
-def _max(x, axis, keepdims):
+def _max(x, axis, keepdims):  # TF's gradient: split between ties, NaN when the maximum is NaN
     return jnp.max(x, axis=axis, keepdims=keepdims, initial=_lowest(x.dtype)) if _empty(x, axis) else \
-        jnp.max(x, axis=axis, keepdims=keepdims)
+        extreme_tf(x, axis, keepdims, True)
 
 
 def _min(x, axis, keepdims):
     return jnp.min(x, axis=axis, keepdims=keepdims, initial=_highest(x.dtype)) if _empty(x, axis) else \
-        jnp.min(x, axis=axis, keepdims=keepdims)
+        extreme_tf(x, axis, keepdims, False)
 
 
 def _empty(x, axis):
@@ -140,8 +140,8 @@ def _variance(x, axis, keepdims):
     return jnp.mean(sq, axis=axis, keepdims=keepdims)
 
 
-def _std(x, axis, keepdims):
-    return jnp.sqrt(_variance(x, axis, keepdims))
+def _std(x, axis, keepdims):  # sqrt of the variance, with TF's sqrt gradient (0 where upstream is 0)
+    return sqrt_tf(_variance(x, axis, keepdims))
 
 
 def _logsumexp(x, axis, keepdims):
@@ -251,10 +251,15 @@ def _single_axis(x: Tensor, axis: Any, op_name: str, what: str) -> int:
 
 
 def _argmax(x, axis, out):
+    # TF's kernel keeps an element only if it compares greater than the best so far: NaN is skipped (all NaN: 0)
+    if x.dtype.kind == "f" or x.dtype == jnp.bfloat16:
+        x = jnp.where(jnp.isnan(x), jnp.asarray(-jnp.inf, x.dtype), x)
     return jnp.argmax(x, axis=axis).astype(np.dtype(out))
 
 
 def _argmin(x, axis, out):
+    if x.dtype.kind == "f" or x.dtype == jnp.bfloat16:
+        x = jnp.where(jnp.isnan(x), jnp.asarray(jnp.inf, x.dtype), x)
     return jnp.argmin(x, axis=axis).astype(np.dtype(out))
 
 
@@ -320,9 +325,47 @@ def top_k(input: Any, k: Any = 1, sorted: Any = True, index_type: Any = _dt.int3
 
 
 def _cum(x, axis, exclusive, reverse, prod):
+    if prod and x.dtype.kind in "fc" and x.dtype not in _LOW_FLOAT:
+        return _cumprod_tf(x, axis, exclusive, reverse)
+    return _cum_plain(x, axis, exclusive, reverse, prod)
+
+
+def _sequential_cumsum(x, axis):
+    """Running sum along ``axis`` rounded to x's dtype after every addition (XLA's cumsum adds in a tree)."""
+    xs = jnp.moveaxis(x, axis, 0)
+
+    def step(acc, v):
+        acc = acc + v
+        return acc, acc
+
+    _, ys = jax.lax.scan(step, jnp.zeros_like(xs[0]), xs)
+    return jnp.moveaxis(ys, 0, axis)
+
+
+def _cumprod_plain(x, axis, exclusive, reverse):
+    return _cum_plain(x, axis, exclusive, reverse, True)
+
+
+_cumprod_tf = jax.custom_jvp(_cumprod_plain, nondiff_argnums=(1, 2, 3))
+
+
+@_cumprod_tf.defjvp
+def _cumprod_jvp(axis, exclusive, reverse, primals, tangents):
+    # TF's Cumprod gradient: div_no_nan(cumsum(y * g, exclusive, reverse=not reverse), x), which is 0 where x is
+    # 0; this JVP is its transpose (the cumsum's transpose flips `reverse`).
+    (x,), (t,) = primals, tangents
+    y = _cumprod_plain(x, axis, exclusive, reverse)
+    safe = jnp.where(x == 0, jnp.ones_like(x), x)
+    scaled = jnp.where(x == 0, jnp.zeros_like(t), t / safe)
+    return y, y * _cum_plain(scaled, axis, exclusive, reverse, False)
+
+
+def _cum_plain(x, axis, exclusive, reverse, prod):
     if reverse:
         x = jnp.flip(x, axis)
-    if x.dtype in _LOW_FLOAT:
+    if x.dtype == jnp.float16 and not prod and x.shape[axis] > 1:
+        y = _sequential_cumsum(x, axis)  # TF's float16 cumsum adds in float16, one element after another
+    elif x.dtype in _LOW_FLOAT:
         y = (jnp.cumprod if prod else jnp.cumsum)(x.astype(jnp.float32), axis=axis).astype(x.dtype)
     else:
         y = (jnp.cumprod if prod else jnp.cumsum)(x, axis=axis, dtype=x.dtype)
