@@ -22,6 +22,8 @@ from .options import INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Options
 
 def as_int(value: Any, what: str) -> int:
     """A Python int from an int / NumPy / Tensor argument (TF accepts scalar tensors)."""
+    if isinstance(value, float):  # TF: Cannot convert 3.0 to EagerTensor of dtype int64 (NumPy floats cast)
+        raise TypeError(f"{what}: expected an integer scalar, received the float {value!r}; pass an int.")
     try:
         return int(np.asarray(value))
     except (TypeError, ValueError):

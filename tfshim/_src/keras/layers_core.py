@@ -302,12 +302,14 @@ class Embedding(Layer):
             self.set_weights(self._initial_weights)
 
     def call(self, inputs: Any) -> Tensor:
-        from ..ops.array import gather
+        from ..ops.array import gather, where
         from ..ops.math import cast
 
         x = inputs if isinstance(inputs, Tensor) else convert_to_tensor(inputs)
         if not x.dtype.is_integer:
             x = cast(x, "int32")
+        # Keras 3 (ops.take): a negative index counts from the end once; anything else out of range raises.
+        x = where(x < 0, x + self.input_dim, x)
         return gather(self.embeddings, x)
 
     def compute_mask(self, inputs: Any, mask: Any = None) -> Any:

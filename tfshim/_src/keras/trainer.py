@@ -57,6 +57,18 @@ def _leading(x: Any) -> int:
     return int(jax.tree_util.tree_leaves(x)[0].shape[0])
 
 
+def _check_cardinality(x: Any, y: Any, sw: Any) -> None:
+    """Keras' data adapter: every array of x, y and sample_weight has the same number of samples."""
+    sizes = {}
+    for name, part in (("x", x), ("y", y), ("sample_weight", sw)):
+        if part is not None:
+            sizes[name] = [int(a.shape[0]) for a in jax.tree_util.tree_leaves(part) if getattr(a, "ndim", 0)]
+    if len({n for v in sizes.values() for n in v}) > 1:
+        lines = "\n".join(f"'{k}' sizes: {', '.join(map(str, v))}" for k, v in sizes.items())
+        raise ValueError("Data cardinality is ambiguous. Make sure all arrays contain the same number of samples "
+                         f"(Model.fit / evaluate / predict).\n{lines}")
+
+
 def _slice(x: Any, idx: Any) -> Any:
     return None if x is None else jax.tree_util.tree_map(lambda a: a[idx], x)
 
@@ -110,6 +122,7 @@ class _ArrayData:
     def __init__(self, x: Any, y: Any, sw: Any, batch_size: int, shuffle: Any, steps: Any = None):
         self.x, self.y, self.sw = x, y, sw
         self.n = _leading(x)
+        _check_cardinality(x, y, sw)
         self.batch_size = batch_size
         self.shuffle = shuffle
         self.steps = steps if steps is not None else math.ceil(self.n / batch_size)

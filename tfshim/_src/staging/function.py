@@ -36,6 +36,9 @@ _log = logging.getLogger("tfshim")
 _is_var = is_variable
 
 
+_NOT_ON_HOST = object()  # _run_on_host's "could not" (None is a valid result)
+
+
 def _flatten(x: Any) -> tuple[list, Any]:
     return jax.tree_util.tree_flatten(x, is_leaf=lambda v: isinstance(v, Tensor) or _is_var(v))
 
@@ -169,7 +172,7 @@ class ConcreteFunction:
         if not self._ran:  # the first execution compiles: one thread at a time (JAX's compile is not shared)
             if not self._host_tried:
                 out = self._run_on_host(flat)
-                if out is not None:
+                if out is not _NOT_ON_HOST:  # a function may return None: never run its first call twice
                     return out
             with self._owner._lock:
                 out = self._run(flat)
@@ -179,21 +182,21 @@ class ConcreteFunction:
 
     def _run_on_host(self, flat: list) -> Any:
         """The first call of a new trace on the CPU, evaluated with NumPy instead of compiled (a signature
-        called once never compiles; the next call compiles). None when that cannot be done exactly."""
+        called once never compiles; the next call compiles). _NOT_ON_HOST when that cannot be done exactly."""
         self._host_tried = True
         if state.recording_tapes or state.accumulators or state.scopes or not host_kernels_on():
-            return None
+            return _NOT_ON_HOST
         closed = self._lowered.jaxpr
         variables = self._variables
         arrays = [v.array for v in variables] + [flat[i].array for i in self._tensor_pos]
         if len(closed.jaxpr.invars) != len(arrays) or any(type(a) is not ArrayImpl for a in arrays):
-            return None
+            return _NOT_ON_HOST
         if not host_jaxpr.supported(closed):
-            return None
+            return _NOT_ON_HOST
         try:
             outs = host_jaxpr.evaluate(closed, *arrays)
         except host_jaxpr.Unsupported:
-            return None
+            return _NOT_ON_HOST
         n_out = len(outs) - len(variables)
         for j in self._out["changed"]:
             variables[j].write_array(jax.device_put(outs[n_out + j]))
