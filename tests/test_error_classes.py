@@ -175,3 +175,231 @@ def test_function_first_call_runs_once(tf_ref, returns):
         f(tf.constant(1.0))
         return np.array([first, v.numpy()])
     compare(f"tf.function returning {returns}", tf_ref, fn)
+
+
+# -- sparse categorical cross-entropy: labels out of range (issue 16 §1) --------------------------------
+def _scce_cases():
+    p5 = lambda tf: tf.ones((2, 5)) / 5  # noqa: E731
+    cases = []
+    for lab in (5, -1, 4, 0, 7):
+        y = [1, lab]
+        cases += [
+            (f"function y={lab}", lambda tf, y=y: tf.keras.losses.sparse_categorical_crossentropy(tf.constant(y), p5(tf))),
+            (f"class y={lab}", lambda tf, y=y: tf.keras.losses.SparseCategoricalCrossentropy()(tf.constant(y), p5(tf))),
+            (f"class logits y={lab}", lambda tf, y=y: tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)(
+                tf.constant(y), tf.ones((2, 5)))),
+            (f"float labels y={lab}", lambda tf, y=y: tf.keras.losses.sparse_categorical_crossentropy(
+                tf.constant(y, tf.float32), p5(tf))),
+            (f"labels (n,1) y={lab}", lambda tf, y=y: tf.keras.losses.sparse_categorical_crossentropy(
+                tf.constant([[v] for v in y]), p5(tf))),
+            (f"tf.function y={lab}", lambda tf, y=y: tf.function(
+                lambda a, b: tf.keras.losses.sparse_categorical_crossentropy(a, b))(tf.constant(y), p5(tf))),
+            (f"tf.nn sparse in tf.function y={lab}", lambda tf, y=y: tf.function(
+                lambda a, b: tf.nn.sparse_softmax_cross_entropy_with_logits(a, b))(tf.constant(y), tf.ones((2, 5)))),
+            (f"metric y={lab}", lambda tf, y=y: _scce_metric(tf, y)),
+        ]
+    return cases
+
+
+def _scce_metric(tf, y):
+    m = tf.keras.metrics.SparseCategoricalCrossentropy()
+    m.update_state(tf.constant(y), tf.ones((2, 5)) / 5)
+    return m.result()
+
+
+_SCCE = _scce_cases()
+
+
+@pytest.mark.parametrize("label,fn", _SCCE, ids=[c[0] for c in _SCCE])
+def test_sparse_crossentropy_label_range(tf_ref, label, fn):
+    compare(label, tf_ref, fn, rtol=1e-4)
+
+
+@pytest.mark.parametrize("loss", ["sparse_categorical_crossentropy", "object_logits", "metric"])
+@pytest.mark.parametrize("bad", [7, -1])
+def test_fit_with_a_bad_label_raises_and_does_not_train(tf_ref, loss, bad):
+    def fn(tf):
+        tf.keras.utils.set_random_seed(0)
+        m = tf.keras.Sequential([tf.keras.Input((3,)), tf.keras.layers.Dense(5)])
+        if loss == "object_logits":
+            m.compile("sgd", tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+        elif loss == "metric":
+            m.compile("sgd", "mse", metrics=[tf.keras.metrics.SparseCategoricalCrossentropy(from_logits=True)])
+        else:
+            m.compile("sgd", loss)
+        y = np.array([0, 1, 2, bad]) if loss != "metric" else np.array([0, 1, 2, bad])
+        if loss == "metric":
+            y_fit = np.ones((4, 5), "float32")
+            w0 = [w.copy() for w in m.get_weights()]
+            try:
+                m.fit(np.ones((4, 3), "float32"), y_fit, verbose=0, batch_size=4)
+            finally:
+                pass
+            # the metric's labels are y_fit (one-hot-like floats 1.0): valid; bad labels via evaluate instead
+            return m.evaluate(np.ones((4, 3), "float32"), y.astype("float32")[:, None] * 0 + bad, verbose=0)
+        w0 = [w.copy() for w in m.get_weights()]
+        try:
+            m.fit(np.ones((4, 3), "float32"), y, verbose=0, batch_size=4, epochs=2)
+        except Exception:
+            for a, b in zip(w0, m.get_weights()):
+                np.testing.assert_array_equal(a, b, err_msg="a failing step changed the weights")
+            raise
+        return np.zeros(0)
+    ref, got = compare(f"fit {loss} label {bad}", tf_ref, fn, values=False)
+    assert isinstance(ref, Exception)
+
+
+def test_fit_good_labels_still_train_like_before(tf_ref):
+    """The runtime check does not change a valid fit: same loss as TF's from the same weights."""
+    x = np.random.RandomState(0).randn(16, 3).astype("float32")
+    y = np.arange(16) % 5
+    losses = []
+    for lib in (tf_ref, tfshim):
+        m = lib.keras.Sequential([lib.keras.Input((3,)), lib.keras.layers.Dense(5)])
+        m.set_weights([np.full((3, 5), 0.1, "float32") * np.arange(5), np.zeros(5, "float32")])
+        m.compile(lib.keras.optimizers.SGD(0.1), lib.keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+        losses.append(m.fit(x, y, batch_size=8, epochs=2, verbose=0, shuffle=False).history["loss"])
+    np.testing.assert_allclose(losses[1], losses[0], rtol=1e-4)
+
+
+# -- runtime checks in traced code (issue 16 §1: Dataset.map, tf.function) ------------------------------
+def _ds(tf, body, batch=None, values=(0, 1, 2)):
+    ds = tf.data.Dataset.from_tensor_slices(np.array(values, np.int32)).map(lambda x: body(tf, x))
+    if batch:
+        ds = ds.batch(batch)
+    return list(ds.as_numpy_iterator())
+
+
+def _fn(tf, body, arg):
+    return tf.function(lambda x: body(tf, x))(tf.constant(arg))
+
+
+_BODIES = {
+    "gather": lambda tf, x: tf.gather(tf.constant([10, 20]), x),
+    "gather axis1": lambda tf, x: tf.gather(tf.ones((2, 2)), x, axis=1),
+    "gather_nd": lambda tf, x: tf.gather_nd(tf.constant([[1, 2]]), tf.stack([0, x])[None]),
+    "floordiv": lambda tf, x: tf.constant(6) // (x - 1),
+    "floormod": lambda tf, x: tf.math.floormod(tf.constant(6), x - 1),
+    "assert_less": lambda tf, x: (tf.debugging.assert_less(x, 2), x)[1],
+    "assert_equal": lambda tf, x: (tf.debugging.assert_equal(x, x * 0 + 1), x)[1],
+    "assert_non_negative": lambda tf, x: (tf.debugging.assert_non_negative(x - 1), x)[1],
+    "assert_positive": lambda tf, x: (tf.debugging.assert_positive(x - 1), x)[1],
+    "Assert": lambda tf, x: (tf.debugging.Assert(x < 2, [x]), x)[1],
+    "check_numerics": lambda tf, x: tf.debugging.check_numerics(tf.math.log(tf.cast(x - 1, tf.float32)), "bad"),
+    "assert_near": lambda tf, x: (tf.debugging.assert_near(tf.cast(x, tf.float32), 1.0), x)[1],
+    "sparse xent": lambda tf, x: tf.nn.sparse_softmax_cross_entropy_with_logits(x[None] + 1, tf.ones((1, 3))),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_BODIES))
+def test_dataset_map_runtime_checks(tf_ref, name):
+    body = _BODIES[name]
+    compare(f"map {name}", tf_ref, lambda tf: _ds(tf, body))
+    compare(f"map {name} batched", tf_ref, lambda tf: _ds(tf, body, batch=3))
+    compare(f"map {name} fine", tf_ref, lambda tf: _ds(tf, body, values=(1,)))
+
+
+@pytest.mark.parametrize("name", sorted(_BODIES))
+@pytest.mark.parametrize("arg", [0, 1, 2])
+def test_function_runtime_checks(tf_ref, name, arg):
+    compare(f"tf.function {name}({arg})", tf_ref, lambda tf: _fn(tf, _BODIES[name], arg))
+
+
+def test_function_with_checks_assigns_nothing_when_a_check_fails(tf_ref):
+    for lib in (tf_ref, tfshim):
+        v = lib.Variable(0.0)
+
+        @lib.function
+        def f(i, v=v, lib=lib):
+            v.assign_add(1.0)
+            return lib.gather(lib.constant([1.0, 2.0]), i) + v
+
+        assert float(f(lib.constant(1))) == 3.0
+        with pytest.raises(lib.errors.InvalidArgumentError):
+            f(lib.constant(9))
+        assert float(f(lib.constant(0))) == 1.0 + float(v.numpy()) - 0.0
+    # tfshim: the failing call left v as it was (TF's graph runs assign_add unordered: not compared)
+
+
+def test_checks_inside_control_flow_in_function(tf_ref):
+    def body(tf):
+        @tf.function
+        def f(idx):
+            return tf.map_fn(lambda i: tf.gather(tf.constant([1, 2, 3]), i), idx)
+        return f(tf.constant([0, 1, 5]))
+    compare("map_fn gather in tf.function", tf_ref, body)
+
+    def loop(tf):
+        @tf.function
+        def f(n):
+            return tf.while_loop(lambda i, s: i < n, lambda i, s: (i + 1, s + tf.constant(6) // (2 - i)), (0, 0))
+        return f(tf.constant(4))
+    compare("while_loop floordiv in tf.function", tf_ref, loop)
+
+
+# -- static errors inside traced code: TF's graph builder classes ----------------------------------------
+_TRACED_STATIC = [
+    ("tf.function dtype mismatch", lambda tf: tf.function(lambda x: x + tf.constant(1.0))(tf.constant(1))),
+    ("tf.function matmul shapes", lambda tf: tf.function(lambda x: tf.matmul(x, x))(tf.ones((2, 3)))),
+    ("tf.function reshape size", lambda tf: tf.function(lambda x: tf.reshape(x, [5]))(tf.ones((2, 3)))),
+    ("map dtype mismatch", lambda tf: list(tf.data.Dataset.range(3).map(lambda x: x + tf.constant(1.0)))),
+    ("map reshape size", lambda tf: list(tf.data.Dataset.from_tensor_slices(np.ones((2, 3), "float32")).map(
+        lambda x: tf.reshape(x, [5])))),
+    ("filter dtype mismatch", lambda tf: list(tf.data.Dataset.range(3).filter(lambda x: x > tf.constant(1.0)))),
+    ("reduce dtype mismatch", lambda tf: tf.data.Dataset.range(3).reduce(tf.constant(0, tf.int32),
+                                                                         lambda s, x: s + x)),
+    ("reduce int div by zero", lambda tf: tf.data.Dataset.range(3).reduce(
+        tf.constant(0, tf.int64), lambda s, x: s + tf.constant(6, tf.int64) // x)),
+    ("eager dtype mismatch", lambda tf: tf.constant(1) + tf.constant(1.0)),
+    ("eager matmul shapes", lambda tf: tf.matmul(tf.ones((2, 3)), tf.ones((2, 3)))),
+    ("eager reshape size", lambda tf: tf.reshape(tf.ones((2, 3)), [5])),
+]
+
+
+@pytest.mark.parametrize("label,fn", _TRACED_STATIC, ids=[c[0] for c in _TRACED_STATIC])
+def test_static_errors_in_traced_code(tf_ref, label, fn):
+    ref, _ = compare(label, tf_ref, fn)
+    assert isinstance(ref, Exception)
+
+
+# -- optimizer.apply_gradients (issue 16 §1) -----------------------------------------------------------
+@pytest.mark.parametrize("opt", ["SGD", "Adam", "RMSprop", "Adagrad", "Adamax"])  # AdamW: docs/differences.md
+def test_apply_gradients_same_variable_twice_applies_both(tf_ref, opt):
+    def fn(tf):
+        v, w = tf.Variable([1.0, 2.0]), tf.Variable([3.0])
+        o = getattr(tf.keras.optimizers, opt)(0.1)
+        for _ in range(2):
+            o.apply_gradients([(tf.constant([1.0, 1.0]), v), (tf.constant([0.5]), w), (tf.constant([2.0, -1.0]), v)])
+        return [v, w, o.iterations]
+    compare(f"{opt} same variable twice", tf_ref, fn, rtol=1e-5)
+
+
+def test_apply_gradients_twice_inside_function(tf_ref):
+    def fn(tf):
+        v = tf.Variable([1.0, 2.0])
+        o = tf.keras.optimizers.SGD(1.0)
+
+        @tf.function
+        def step():
+            o.apply_gradients([(tf.constant([1.0, 1.0]), v), (tf.constant([1.0, 1.0]), v)])
+
+        step()
+        step()
+        return v
+    compare("apply twice in tf.function", tf_ref, fn)
+
+
+@pytest.mark.parametrize("target", ["tensor", "numpy", "float", "tensor after build"])
+@pytest.mark.parametrize("opt", ["SGD", "Adam"])
+def test_apply_gradients_to_a_non_variable_raises(tf_ref, target, opt):
+    def fn(tf):
+        o = getattr(tf.keras.optimizers, opt)(1.0)
+        if target == "tensor after build":
+            v = tf.Variable([1.0, 2.0])
+            o.apply_gradients([(tf.constant([1.0, 1.0]), v)])
+        x = {"tensor": tf.constant([1.0, 2.0]), "numpy": np.array([1.0, 2.0], "float32"), "float": 3.0,
+             "tensor after build": tf.constant([1.0, 2.0])}[target]
+        o.apply_gradients([(tf.constant([1.0, 1.0]) if target != "float" else tf.constant(1.0), x)])
+        return x
+    ref, got = compare(f"{opt} apply to {target}", tf_ref, fn)
+    assert isinstance(ref, Exception)

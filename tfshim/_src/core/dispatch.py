@@ -273,10 +273,12 @@ def translate(e: BaseException, op_name: str, inputs: tuple = ()) -> BaseExcepti
         return e
     got = ", ".join(_describe(t) for t in inputs)
     msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-    return errors.InvalidArgumentError(
+    out = errors.InvalidArgumentError(
         None, None,
         f"{op_name}: {msg} (received {got}); check the shapes and dtypes of the arguments.",
     )
+    # JAX's TypeError/ValueError come from its shape and dtype rules: TF's graph builder raises ValueError.
+    return errors.static(out, ValueError) if isinstance(e, (TypeError, ValueError)) else out
 
 
 def _describe(t: Any) -> str:

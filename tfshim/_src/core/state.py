@@ -47,6 +47,8 @@ class _ThreadState(threading.local):
         self.call_contexts: list = []
         # Keras layers whose name scope is open, as (id(layer), name), innermost last: new weights' path prefix.
         self.layer_scopes: list = []
+        # Runtime-check scopes (core/checks.py) of the programs being traced, innermost last.
+        self.check_scopes: list = []
         # Keras' automatic-name counters {prefix: count} (``dense``, ``dense_1``, ...), per thread as in Keras 3.
         self.keras_uids: dict = {}
 

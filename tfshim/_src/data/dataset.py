@@ -134,7 +134,13 @@ class DatasetV2:
         in_flat = st.flatten(state)
         for leaves in self._iter():
             elem = st.pack(self._spec, [st.to_tensor(x) for x in leaves])
-            new = reduce_func(state, elem)
+            try:
+                new = reduce_func(state, elem)
+            except errors.OpError as e:
+                graph_e = errors.in_graph(e)  # TF traces reduce_func: static errors are ValueError/TypeError
+                if graph_e is not e:
+                    raise graph_e from None
+                raise
             new = st.map_structure(lambda v: v if isinstance(v, Tensor) else convert_to_tensor(v), new)
             for a, b in zip(in_flat, st.flatten(new)):
                 if a.dtype != b.dtype:

@@ -21,7 +21,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ..core import state
+from ..core import checks, state
 from ..core.stateless import LiftVariable, StatelessScope
 from ..core.tensor import Tensor, wrap
 from ..core.variable import land, lend_for_donation
@@ -243,8 +243,20 @@ class _JitStep:
                 state.key_streams.pop()
                 state.tracing.pop()
 
+        self._pure = pure
         self._jitted = jax.jit(pure, donate_argnums=(0,) if self.donate else ())
         self._compiled = False
+        self._checked: bool | None = None  # whether the step makes runtime checks (None: not traced yet)
+
+    def _find_checks(self, data: Any, key: Any) -> None:
+        """Trace the step once abstractly; if it makes runtime checks (a sparse label out of range, a failed
+        assert), compile it with them: that program returns its error first and donates nothing, and a failing
+        step changes no variable."""
+        counted, scope = checks.counting(self._pure)
+        jax.eval_shape(counted, [v.array for v in self.variables], data, key)
+        self._checked = bool(scope.count)
+        if self._checked:
+            self._jitted = jax.jit(checks.checkified(self._pure))
 
     def __call__(self, data: Any) -> Any:
         key = random_ops.next_key()
@@ -254,6 +266,15 @@ class _JitStep:
         while True:
             variables, jitted = self.variables, self._jitted
             try:
+                if self._checked is None and strategy is None:
+                    self._find_checks(data, key)
+                    jitted = self._jitted
+                if self._checked:
+                    err, (out, new) = jitted([v.array for v in variables], data, key)
+                    checks.throw(err, "the compiled Keras step")
+                    for v, x in zip(variables, new):
+                        v.write_array(x)
+                    return out
                 if not self.donate or state.scopes:
                     out, new = jitted([v.array for v in variables], data, key)
                     for v, x in zip(variables, new):

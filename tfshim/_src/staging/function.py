@@ -22,7 +22,7 @@ import jax
 from jax._src.array import ArrayImpl
 
 from .. import config as _config
-from ..core import host_jaxpr, state
+from ..core import checks, errors, host_jaxpr, state
 from ..core.convert import constant, convert_to_tensor
 from ..core.dispatch import host_kernels_on, strip_jax_notes
 from ..core.record import is_variable, record
@@ -137,7 +137,8 @@ class ConcreteFunction:
                     state.tracing.pop()
 
             # Donating: the step returns every variable's new value, so XLA may update them in place.
-            jitted = jax.jit(pure, donate_argnums=(0,) if variables and owner._donate else ())
+            counted, check_scope = checks.counting(pure)
+            jitted = jax.jit(counted, donate_argnums=(0,) if variables and owner._donate else ())
             arg_vals = [flat[i].array for i in tensor_pos]
             var_vals = [v.array for v in variables]
             try:
@@ -148,20 +149,30 @@ class ConcreteFunction:
                 lifted[id(e.var)] = e.var
                 continue
             break
+        # Runtime checks (an index out of range, a failed assert): trace again with them compiled in; such a
+        # program returns its error first, donates nothing and assigns nothing when a check fails.
+        self._checked = bool(check_scope.count)
+        if self._checked:
+            jitted = jax.jit(checks.checkified(pure))
+            lowered = jitted.trace(var_vals, arg_vals)
         self._variables = variables
         self._jitted = jitted
         self._ran = False
         self._host_tried = False
         # Under a recording tape the variables' reads are recorded Tensors holding the buffers, which must
         # survive: such calls (and the tape's replay) use the same program without donation.
-        self._jitted_keep = jax.jit(pure) if variables and owner._donate else jitted
+        self._jitted_keep = jax.jit(pure) if variables and owner._donate and not self._checked else jitted
         self._lowered = lowered
         self._tensor_pos = tensor_pos
         self._out = dict(out_info)
         n_args = len(tensor_pos)
 
-        def diff_fn(*vals: Any, _j: Callable = self._jitted_keep, _n: int = n_args) -> tuple:
-            return tuple(_j(list(vals[_n:]), list(vals[:_n]))[0])
+        if self._checked:
+            def diff_fn(*vals: Any, _j: Callable = self._jitted_keep, _n: int = n_args) -> tuple:
+                return tuple(_j(list(vals[_n:]), list(vals[:_n]))[1][0])
+        else:
+            def diff_fn(*vals: Any, _j: Callable = self._jitted_keep, _n: int = n_args) -> tuple:
+                return tuple(_j(list(vals[_n:]), list(vals[:_n]))[0])
 
         self._diff_fn = diff_fn
 
@@ -184,7 +195,7 @@ class ConcreteFunction:
         """The first call of a new trace on the CPU, evaluated with NumPy instead of compiled (a signature
         called once never compiles; the next call compiles). _NOT_ON_HOST when that cannot be done exactly."""
         self._host_tried = True
-        if state.recording_tapes or state.accumulators or state.scopes or not host_kernels_on():
+        if self._checked or state.recording_tapes or state.accumulators or state.scopes or not host_kernels_on():
             return _NOT_ON_HOST
         closed = self._lowered.jaxpr
         variables = self._variables
@@ -217,6 +228,9 @@ class ConcreteFunction:
             else:
                 var_vals = [v.array for v in variables]
             out_vals, new_vals = self._jitted_keep(var_vals, arg_vals)
+            if self._checked:
+                err, (out_vals, new_vals) = out_vals, new_vals
+                checks.throw(err, f"tf.function {self._owner._name}")
             for j in self._out["changed"]:
                 variables[j].write_array(new_vals[j])
         else:
@@ -377,6 +391,9 @@ class Function:
                 conc = ConcreteFunction(self, args, kwargs)
             except Exception as e:
                 strip_jax_notes(e)
+                graph_e = errors.in_graph(e)  # static shape/dtype errors: TF's graph builder's ValueError/TypeError
+                if graph_e is not e:
+                    raise graph_e from None
                 raise
         except CreatedVariable:
             if self._called or self._created_on_first_call:
