@@ -403,3 +403,112 @@ def test_apply_gradients_to_a_non_variable_raises(tf_ref, target, opt):
         return x
     ref, got = compare(f"{opt} apply to {target}", tf_ref, fn)
     assert isinstance(ref, Exception)
+
+
+# -- Keras input validation (issue 16 §4): ValueError as Keras, with Keras-like InputSpec -----------------
+def _two(tf, layer, a, b):
+    built = layer(tf)
+    built(tf.ones(a))
+    return built(tf.ones(b))
+
+
+_KERAS = [
+ ("Dense rank1", lambda tf: tf.keras.layers.Dense(3)(tf.ones((4,)))),
+ ("Dense rank3 ok", lambda tf: tf.keras.layers.Dense(3, kernel_initializer="ones")(tf.ones((2,4,5)))),
+ ("Dense size change", lambda tf: _two(tf, lambda tf: tf.keras.layers.Dense(3), (2,4), (2,5))),
+ ("Dense scalar", lambda tf: tf.keras.layers.Dense(3)(tf.ones(()))),
+ ("Conv1D rank2", lambda tf: tf.keras.layers.Conv1D(2,3)(tf.ones((4,4)))),
+ ("Conv1D kernel>input", lambda tf: tf.keras.layers.Conv1D(2,5)(tf.ones((1,3,1)))),
+ ("Conv1D kernel>input same ok", lambda tf: tf.keras.layers.Conv1D(2,5,padding="same",kernel_initializer="ones")(tf.ones((1,3,1)))),
+ ("Conv1D kernel==input ok", lambda tf: tf.keras.layers.Conv1D(2,3,kernel_initializer="ones")(tf.ones((1,3,1)))),
+ ("Conv2D rank3", lambda tf: tf.keras.layers.Conv2D(2,3)(tf.ones((4,4,1)))),
+ ("Conv2D rank5", lambda tf: tf.keras.layers.Conv2D(2,3)(tf.ones((1,1,4,4,1)))),
+ ("Conv2D kernel>input", lambda tf: tf.keras.layers.Conv2D(2,5)(tf.ones((1,3,3,1)))),
+ ("Conv2D dilation>input", lambda tf: tf.keras.layers.Conv2D(2,3,dilation_rate=2)(tf.ones((1,4,4,1)))),
+ ("Conv2D channels change", lambda tf: _two(tf, lambda tf: tf.keras.layers.Conv2D(2,3), (1,4,4,1), (1,4,4,2))),
+ ("Conv3D rank4", lambda tf: tf.keras.layers.Conv3D(2,3)(tf.ones((4,4,4,1)))),
+ ("Conv3D kernel>input", lambda tf: tf.keras.layers.Conv3D(2,3)(tf.ones((1,2,4,4,1)))),
+ ("MaxPool1D rank2", lambda tf: tf.keras.layers.MaxPooling1D()(tf.ones((4,4)))),
+ ("MaxPool2D rank3", lambda tf: tf.keras.layers.MaxPooling2D()(tf.ones((4,4,1)))),
+ ("MaxPool2D rank5", lambda tf: tf.keras.layers.MaxPooling2D()(tf.ones((1,1,4,4,1)))),
+ ("AvgPool2D rank3", lambda tf: tf.keras.layers.AveragePooling2D()(tf.ones((4,4,1)))),
+ ("MaxPool3D rank4", lambda tf: tf.keras.layers.MaxPooling3D()(tf.ones((4,4,4,1)))),
+ ("Reshape bad", lambda tf: tf.keras.layers.Reshape((5,))(tf.ones((2,4)))),
+ ("Reshape -1 bad", lambda tf: tf.keras.layers.Reshape((-1,3))(tf.ones((2,4)))),
+ ("Reshape two -1", lambda tf: tf.keras.layers.Reshape((-1,-1))(tf.ones((2,4)))),
+ ("Reshape ok", lambda tf: tf.keras.layers.Reshape((2,-1))(tf.ones((2,4)))),
+ ("Concatenate mismatch", lambda tf: tf.keras.layers.Concatenate()([tf.ones((2,3,4)), tf.ones((2,4,4))])),
+ ("Concatenate rank", lambda tf: tf.keras.layers.Concatenate()([tf.ones((2,3)), tf.ones((2,3,4))])),
+ ("Concatenate batch", lambda tf: tf.keras.layers.Concatenate()([tf.ones((2,3)), tf.ones((3,3))])),
+ ("Concatenate axis1 ok", lambda tf: tf.keras.layers.Concatenate(axis=1)([tf.ones((2,3)), tf.ones((2,4))])),
+ ("Concatenate single", lambda tf: tf.keras.layers.Concatenate()([tf.ones((2,3))])),
+ ("Add mismatch", lambda tf: tf.keras.layers.Add()([tf.ones((2,3)), tf.ones((2,4))])),
+ ("Add broadcast 1", lambda tf: tf.keras.layers.Add()([tf.ones((2,3)), tf.ones((2,1))])),
+ ("Add single", lambda tf: tf.keras.layers.Add()([tf.ones((2,3))])),
+ ("Multiply mismatch", lambda tf: tf.keras.layers.Multiply()([tf.ones((2,3)), tf.ones((2,4))])),
+ ("Subtract three", lambda tf: tf.keras.layers.Subtract()([tf.ones((2,3))]*3)),
+ ("Average mismatch", lambda tf: tf.keras.layers.Average()([tf.ones((2,3)), tf.ones((2,4))])),
+ ("Maximum mismatch", lambda tf: tf.keras.layers.Maximum()([tf.ones((2,3)), tf.ones((2,4))])),
+ ("Add not list", lambda tf: tf.keras.layers.Add()(tf.ones((2,3)))),
+]
+def _run_model(tf, m, shape, call):
+    if call == "call":
+        return m(tf.ones(shape))
+    if call == "predict":
+        return m.predict(np.ones(shape, "float32"), verbose=0)
+    m.compile("sgd", "mse")
+    x, y = np.ones(shape, "float32"), np.ones((shape[0], 2), "float32")
+    if call == "fit":
+        return m.fit(x, y, verbose=0).history["loss"]
+    return m.evaluate(x, y, verbose=0)
+
+
+def _seq(tf, shape, call="call"):
+    return _run_model(tf, tf.keras.Sequential([tf.keras.Input((3,)), tf.keras.layers.Dense(2)]), shape, call)
+
+
+def _func(tf, shape, call="call"):
+    i = tf.keras.Input((3,))
+    return _run_model(tf, tf.keras.Model(i, tf.keras.layers.Dense(2)(i)), shape, call)
+
+
+for c in ["call", "predict", "fit", "evaluate"]:
+    for shp in [(2,4), (2,2), (2,3,3)]:
+        _KERAS.append((f"Sequential {c} {shp}", lambda tf, c=c, shp=shp: _seq(tf, shp, c)))
+        _KERAS.append((f"functional {c} {shp}", lambda tf, c=c, shp=shp: _func(tf, shp, c)))
+
+
+@pytest.mark.parametrize("label,fn", _KERAS, ids=[c[0] for c in _KERAS])
+def test_keras_input_validation(tf_ref, label, fn):
+    compare(label, tf_ref, fn, values=False)
+
+
+def test_input_spec_is_public_and_checked(tf_ref):
+    for lib in (tf_ref, tfshim):
+        layer = lib.keras.layers.Dense(2)
+        layer.build((None, 3))
+        assert layer.input_spec.min_ndim == 2
+        assert layer.input_spec.axes == {-1: 3}
+        spec = lib.keras.layers.InputSpec(ndim=3)
+
+        class Three(lib.keras.layers.Layer):
+            def __init__(self, **kw):
+                super().__init__(**kw)
+                self.input_spec = spec
+
+            def call(self, x):
+                return x
+
+        with pytest.raises(ValueError, match="expected ndim=3, found ndim=2"):
+            Three()(lib.ones((2, 2)))
+        assert Three()(lib.ones((1, 2, 2))).shape == (1, 2, 2)
+
+
+def test_model_input_rank_adjusted_as_keras(tf_ref):
+    for shp, ref in [((2, 3, 1), (3,)), ((2, 3), (3, 1))]:
+        outs = []
+        for lib in (tf_ref, tfshim):
+            i = lib.keras.Input(ref)
+            m = lib.keras.Model(i, lib.keras.layers.Dense(2)(i))
+            outs.append(tuple(m(lib.ones(shp)).shape))
+        assert outs[0] == outs[1]
