@@ -350,6 +350,10 @@ def scan(
     eflat, etree = _flat(elems)
     n = _leading(eflat)
     if initializer is None:
+        if n == 0:  # TF reads element 0 of an empty TensorArray (in a graph: a strided slice out of bounds)
+            cls = errors.InvalidArgumentError if state.tracing else errors.OutOfRangeError
+            raise cls(None, None, "tf.scan/foldl/foldr: Tried to read from index 0 but array size is: 0 (empty "
+                                  "`elems` need an `initializer`)")
         init = jax.tree_util.tree_unflatten(etree, [t[-1 if reverse else 0] for t in eflat])
         sl = slice(None, n - 1) if reverse else slice(1, None)
         eflat = [t[sl] for t in eflat]
@@ -374,7 +378,9 @@ def scan(
         return ys
 
     def probe() -> None:
-        fn(init, jax.tree_util.tree_unflatten(etree, [t[0] for t in eflat]))
+        # one element (zeros when none is left: a single element without initializer, or empty elems)
+        first = [t[0] if t.shape[0] else wrap(jnp.zeros(tuple(t.shape[1:]), array_of(t).dtype)) for t in eflat]
+        fn(init, jax.tree_util.tree_unflatten(etree, first))
 
     outs = functional_op("scan", iflat + eflat, body, probe)
     res = jax.tree_util.tree_unflatten(itree, outs)
@@ -398,6 +404,8 @@ def foldl(
     """tf.foldl: the final accumulator of ``fn`` over axis 0 of ``elems``."""
     res = scan(fn, elems, initializer=initializer)
     rf, rt = _flat(res)
+    if rf and rf[0].shape[0] == 0:  # no element: the initializer itself
+        return _to_tensors(initializer)
     return jax.tree_util.tree_unflatten(rt, [r[-1] for r in rf])
 
 
@@ -413,5 +421,7 @@ def foldr(
     """tf.foldr: like foldl, from the last element to the first."""
     res = scan(fn, elems, initializer=initializer, reverse=True)
     rf, rt = _flat(res)
+    if rf and rf[0].shape[0] == 0:
+        return _to_tensors(initializer)
     return jax.tree_util.tree_unflatten(rt, [r[0] for r in rf])
 
