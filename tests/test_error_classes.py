@@ -8,6 +8,8 @@ return the same values (or, for random initial weights, the same shape).
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
@@ -512,3 +514,91 @@ def test_model_input_rank_adjusted_as_keras(tf_ref):
             m = lib.keras.Model(i, lib.keras.layers.Dense(2)(i))
             outs.append(tuple(m(lib.ones(shp)).shape))
         assert outs[0] == outs[1]
+
+
+# -- filesystem errors: TF's classes (each library in its own directory) --------------------------------
+def _fs_cases():
+    def ck_write(tf, d):
+        open(os.path.join(d, "file"), "w").close()
+        return tf.train.Checkpoint(v=tf.Variable(1.0)).write(os.path.join(d, "file", "ck"))
+
+    def ck_read(tf, d):
+        return tf.train.Checkpoint(v=tf.Variable(1.0)).read(os.path.join(d, "missing", "ck")).assert_consumed()
+
+    def ck_restore(tf, d):
+        return tf.train.Checkpoint(v=tf.Variable(1.0)).restore(os.path.join(d, "missing", "ck"))
+
+    def mgr(tf, d):
+        open(os.path.join(d, "file"), "w").close()
+        c = tf.train.Checkpoint(v=tf.Variable(1.0))
+        return tf.train.CheckpointManager(c, os.path.join(d, "file", "m"), 2).save()
+
+    def model(tf):
+        return tf.keras.Sequential([tf.keras.Input((2,)), tf.keras.layers.Dense(1)])
+
+    def save_w(tf, d):
+        open(os.path.join(d, "file"), "w").close()
+        return model(tf).save_weights(os.path.join(d, "file", "w.weights.h5"))
+
+    def load_w(tf, d):
+        return model(tf).load_weights(os.path.join(d, "nope.weights.h5"))
+
+    return [
+        ("Checkpoint.write under a file", ck_write),
+        ("Checkpoint.read missing", ck_read),
+        ("Checkpoint.restore missing", ck_restore),
+        ("CheckpointManager.save under a file", mgr),
+        ("list_variables missing", lambda tf, d: tf.train.list_variables(os.path.join(d, "nope"))),
+        ("load_checkpoint missing", lambda tf, d: tf.train.load_checkpoint(os.path.join(d, "nope"))),
+        ("latest_checkpoint missing dir", lambda tf, d: tf.train.latest_checkpoint(os.path.join(d, "nodir"))),
+        ("save_weights under a file", save_w),
+        ("load_weights missing", load_w),
+    ]
+
+
+_FS = _fs_cases()
+
+
+@pytest.mark.parametrize("label,fn", _FS, ids=[c[0] for c in _FS])
+def test_filesystem_error_classes(tf_ref, tmp_path, label, fn):
+    dirs = {}
+    for name in ("tf", "shim"):
+        dirs[name] = tmp_path / name
+        dirs[name].mkdir()
+    ref = _outcome(lambda: fn(tf_ref, str(dirs["tf"])))
+    got = _outcome(lambda: fn(tfshim, str(dirs["shim"])))
+    if isinstance(ref, Exception):
+        _assert_error_like(label, got, ref)
+    else:
+        assert not isinstance(got, Exception), f"{label}: TF returned {ref!r}; tfshim raised {got!r}"
+        assert (ref is None) == (got is None)
+
+
+# -- Embedding with a bad index inside fit: checked in the compiled step, nothing trained ---------------
+@pytest.mark.parametrize("bad", [5, 9, -6])
+def test_fit_embedding_bad_index_raises_and_does_not_train(tf_ref, bad):
+    def fn(tf):
+        m = tf.keras.Sequential([tf.keras.Input((2,), dtype="int32"), tf.keras.layers.Embedding(5, 3),
+                                 tf.keras.layers.Flatten(), tf.keras.layers.Dense(1)])
+        m.compile("sgd", "mse")
+        w0 = [w.copy() for w in m.get_weights()]
+        x = np.array([[0, 1], [2, bad]], "int32")
+        try:
+            m.fit(x, np.ones((2, 1), "float32"), verbose=0, batch_size=2)
+        except Exception:
+            for a, b in zip(w0, m.get_weights()):
+                np.testing.assert_array_equal(a, b)
+            raise
+        return np.zeros(0)
+    ref, _ = compare(f"fit Embedding index {bad}", tf_ref, fn, values=False)
+    assert isinstance(ref, Exception)
+
+
+def test_predict_embedding_negative_index_in_range(tf_ref):
+    outs = []
+    for lib in (tf_ref, tfshim):
+        m = lib.keras.Sequential([lib.keras.Input((2,), dtype="int32"), lib.keras.layers.Embedding(5, 3)])
+        w = m.get_weights()[0]
+        outs.append((m.predict(np.array([[-1, -5]], "int32"), verbose=0), w))
+    for out, w in outs:
+        np.testing.assert_allclose(out[0], w[[4, 0]], rtol=1e-6)
