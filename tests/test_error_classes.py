@@ -602,3 +602,19 @@ def test_predict_embedding_negative_index_in_range(tf_ref):
         outs.append((m.predict(np.array([[-1, -5]], "int32"), verbose=0), w))
     for out, w in outs:
         np.testing.assert_allclose(out[0], w[[4, 0]], rtol=1e-6)
+
+
+@pytest.mark.parametrize("outer", ["tf.function", "Dataset.map", "tape"])
+@pytest.mark.parametrize("index", [1, 7])
+def test_checked_function_inside_another_trace(tf_ref, outer, index):
+    def fn(tf):
+        inner = tf.function(lambda i: tf.gather(tf.constant([1.0, 2.0]), i))
+        if outer == "tf.function":
+            return tf.function(lambda i: inner(i) * 2)(tf.constant(index))
+        if outer == "Dataset.map":
+            return list(tf.data.Dataset.from_tensor_slices(tf.constant([0, index])).map(inner).as_numpy_iterator())
+        x = tf.Variable([1.0, 2.0])
+        with tf.GradientTape() as t:
+            y = tf.function(lambda i: tf.gather(x, i) * 3.0)(tf.constant(index))
+        return [y, tf.convert_to_tensor(t.gradient(y, x))]
+    compare(f"{outer} with a checked inner function, index {index}", tf_ref, fn)

@@ -112,7 +112,16 @@ def failed(err: Any) -> bool:
 
 
 def throw(err: Any, where: str = "") -> None:
-    """Raise the TF error a failed check names (nothing when no check failed)."""
+    """Raise the TF error a failed check names (nothing when no check failed). Inside an enclosing trace (a
+    checked tf.function called by another) the error is handed on to the enclosing program's checks."""
+    preds = getattr(err, "_pred", None) or {}
+    if any(isinstance(p, jax.core.Tracer) for p in preds.values()):
+        if state.check_scopes:
+            scope = state.check_scopes[-1]
+            scope.count += 1
+            if scope.emit:
+                checkify.check_error(err)
+        return
     if not failed(err):
         return
     raise error_of(err.get() or "", where)

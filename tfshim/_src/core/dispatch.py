@@ -278,7 +278,8 @@ def translate(e: BaseException, op_name: str, inputs: tuple = ()) -> BaseExcepti
         f"{op_name}: {msg} (received {got}); check the shapes and dtypes of the arguments.",
     )
     # JAX's TypeError/ValueError come from its shape and dtype rules: TF's graph builder raises ValueError.
-    return errors.static(out, ValueError) if isinstance(e, (TypeError, ValueError)) else out
+    static = isinstance(e, (TypeError, ValueError)) and not isinstance(e, jax.errors.ConcretizationTypeError)
+    return errors.static(out, ValueError) if static else out
 
 
 def _describe(t: Any) -> str:

@@ -244,17 +244,17 @@ class _JitStep:
                 state.tracing.pop()
 
         self._pure = pure
-        self._jitted = jax.jit(pure, donate_argnums=(0,) if self.donate else ())
+        counted, self._check_scope = checks.counting(pure)
+        self._jitted = jax.jit(counted, donate_argnums=(0,) if self.donate else ())
         self._compiled = False
         self._checked: bool | None = None  # whether the step makes runtime checks (None: not traced yet)
 
     def _find_checks(self, data: Any, key: Any) -> None:
-        """Trace the step once abstractly; if it makes runtime checks (a sparse label out of range, a failed
-        assert), compile it with them: that program returns its error first and donates nothing, and a failing
-        step changes no variable."""
-        counted, scope = checks.counting(self._pure)
-        jax.eval_shape(counted, [v.array for v in self.variables], data, key)
-        self._checked = bool(scope.count)
+        """Trace the step (the jit keeps this trace for the call that follows); if it makes runtime checks (a
+        sparse label out of range, a failed assert), compile it with them instead: that program returns its
+        error first and donates nothing, and a failing step changes no variable."""
+        self._jitted.trace([v.array for v in self.variables], data, key)
+        self._checked = bool(self._check_scope.count)
         if self._checked:
             self._jitted = jax.jit(checks.checkified(self._pure))
 
