@@ -618,3 +618,99 @@ def test_checked_function_inside_another_trace(tf_ref, outer, index):
             y = tf.function(lambda i: tf.gather(x, i) * 3.0)(tf.constant(index))
         return [y, tf.convert_to_tensor(t.gradient(y, x))]
     compare(f"{outer} with a checked inner function, index {index}", tf_ref, fn)
+
+
+# -- miscellaneous bad input (same class as TF) ------------------------------------------------------
+def _used_tape(tf):
+    x = tf.Variable(2.0)
+    with tf.GradientTape() as t:
+        y = x * x
+    t.gradient(y, x)
+    return t, x
+
+
+_MISC = [
+ ("reshape -2", lambda tf: tf.reshape(tf.ones(4), [-2, 2])),
+ ("zeros negative", lambda tf: tf.zeros([-1, 2])),
+ ("one_hot float idx", lambda tf: tf.one_hot(tf.constant([1.0]), 3)),
+ ("gather float idx", lambda tf: tf.gather(tf.ones(3), tf.constant([1.0]))),
+ ("concat mismatch", lambda tf: tf.concat([tf.ones((2,3)), tf.ones((3,2))], 0)),
+ ("concat axis out", lambda tf: tf.concat([tf.ones((2,3)), tf.ones((2,3))], 5)),
+ ("stack mismatch", lambda tf: tf.stack([tf.ones(2), tf.ones(3)])),
+ ("split uneven", lambda tf: tf.split(tf.ones(5), 2)),
+ ("tile bad len", lambda tf: tf.tile(tf.ones((2,2)), [2])),
+ ("pad bad", lambda tf: tf.pad(tf.ones((2,2)), [[1,1]])),
+ ("pad negative", lambda tf: tf.pad(tf.ones((2,2)), [[-1,1],[0,0]])),
+ ("transpose bad perm", lambda tf: tf.transpose(tf.ones((2,3)), [0,0])),
+ ("squeeze non1", lambda tf: tf.squeeze(tf.ones((2,3)), axis=0)),
+ ("expand_dims axis out", lambda tf: tf.expand_dims(tf.ones((2,3)), 5)),
+ ("reduce_sum axis out", lambda tf: tf.reduce_sum(tf.ones((2,3)), axis=2)),
+ ("argmax axis out", lambda tf: tf.argmax(tf.ones((2,3)), axis=3)),
+ ("clip min>max", lambda tf: tf.clip_by_value(tf.ones(3), 2.0, 1.0)),
+ ("uniform int minval>maxval", lambda tf: tf.random.uniform([2], 5, 1, dtype=tf.int32)),
+ ("uniform int no maxval", lambda tf: tf.random.uniform([2], dtype=tf.int32)),
+ ("softmax int", lambda tf: tf.nn.softmax(tf.constant([1, 2]))),
+ ("conv2d bad rank", lambda tf: tf.nn.conv2d(tf.ones((3,3,1)), tf.ones((2,2,1,1)), 1, "VALID")),
+ ("conv2d channel mismatch", lambda tf: tf.nn.conv2d(tf.ones((1,3,3,2)), tf.ones((2,2,1,1)), 1, "VALID")),
+ ("max_pool2d bad ksize", lambda tf: tf.nn.max_pool2d(tf.ones((1,3,3,1)), 0, 1, "VALID")),
+ ("Dense(0)", lambda tf: tf.keras.layers.Dense(0)),
+ ("Dropout(1.5)", lambda tf: tf.keras.layers.Dropout(1.5)),
+ ("Dropout(-0.1)", lambda tf: tf.keras.layers.Dropout(-0.1)),
+ ("LSTM rank2", lambda tf: tf.keras.layers.LSTM(2)(tf.ones((2,3)))),
+ ("GRU rank2", lambda tf: tf.keras.layers.GRU(2)(tf.ones((2,3)))),
+ ("SimpleRNN rank4", lambda tf: tf.keras.layers.SimpleRNN(2)(tf.ones((2,3,4,5)))),
+ ("Flatten rank1", lambda tf: tf.keras.layers.Flatten()(tf.ones((3,)))),
+ ("Embedding float input", lambda tf: tf.keras.layers.Embedding(5,2)(tf.constant([1.0, 2.0]))),
+ ("fit without compile", lambda tf: tf.keras.Sequential([tf.keras.Input((2,)), tf.keras.layers.Dense(1)]).fit(np.ones((2,2)), np.ones((2,1)), verbose=0)),
+ ("compile unknown opt", lambda tf: tf.keras.Sequential([tf.keras.Input((2,)), tf.keras.layers.Dense(1)]).compile("nope", "mse")),
+ ("unknown activation", lambda tf: tf.keras.layers.Dense(1, activation="nope")),
+ ("unknown initializer", lambda tf: tf.keras.layers.Dense(1, kernel_initializer="nope")),
+ ("Variable assign shape", lambda tf: tf.Variable([1.0, 2.0]).assign([1.0, 2.0, 3.0])),
+ ("Variable assign_add dtype", lambda tf: tf.Variable([1.0, 2.0]).assign_add(tf.constant([1, 2]))),
+ ("Variable int assign float", lambda tf: tf.Variable([1, 2]).assign([1.5, 2.0])),
+ ("matmul int float", lambda tf: tf.matmul(tf.ones((2,2)), tf.ones((2,2), tf.int32))),
+ ("matmul rank1", lambda tf: tf.matmul(tf.ones(2), tf.ones(2))),
+ ("cast string", lambda tf: tf.cast(tf.ones(2), "string")),
+ ("range float delta 0", lambda tf: tf.range(0.0, 1.0, 0.0)),
+ ("range int delta 0", lambda tf: tf.range(0, 5, 0)),
+ ("linspace num 0", lambda tf: tf.linspace(0.0, 1.0, 0)),
+ ("eye negative", lambda tf: tf.eye(-1)),
+ ("fill negative", lambda tf: tf.fill([-1], 1.0)),
+ ("boolean_mask shape", lambda tf: tf.boolean_mask(tf.ones(3), tf.constant([True, False]))),
+ ("where shapes", lambda tf: tf.where(tf.constant([True, False]), tf.ones(3), tf.ones(3))),
+ ("reduce_mean empty", lambda tf: tf.reduce_mean(tf.zeros((0,)))),
+ ("reduce_max empty", lambda tf: tf.reduce_max(tf.zeros((0,)))),
+ ("reduce_min empty int", lambda tf: tf.reduce_min(tf.zeros((0,), tf.int32))),
+ ("argmax empty", lambda tf: tf.argmax(tf.zeros((0,)))),
+ ("top_k k>n", lambda tf: tf.math.top_k(tf.ones(3), 5)),
+ ("top_k k<0", lambda tf: tf.math.top_k(tf.ones(3), -1)),
+ ("sort axis out", lambda tf: tf.sort(tf.ones(3), axis=2)),
+ ("categorical bad logits rank", lambda tf: tf.random.categorical(tf.ones(3), 2)),
+ ("one_hot depth negative", lambda tf: tf.one_hot([1], -1)),
+ ("cumsum axis out", lambda tf: tf.cumsum(tf.ones(3), axis=1)),
+ ("norm bad ord", lambda tf: tf.norm(tf.ones(3), ord=3.5)),
+ ("linalg inv nonsquare", lambda tf: tf.linalg.inv(tf.ones((2,3)))),
+ ("cholesky not pd", lambda tf: tf.linalg.cholesky(-tf.eye(2))),
+ ("Checkpoint non-trackable", lambda tf: tf.train.Checkpoint(a=3)),
+ ("Checkpoint positional", lambda tf: tf.train.Checkpoint(tf.Variable(1.0))),
+ ("Dataset batch 0", lambda tf: tf.data.Dataset.range(3).batch(0)),
+ ("Dataset batch -1", lambda tf: list(tf.data.Dataset.range(3).batch(-1))),
+ ("Dataset shuffle 0", lambda tf: list(tf.data.Dataset.range(3).shuffle(0))),
+ ("Dataset take float", lambda tf: tf.data.Dataset.range(3).take(1.5)),
+ ("Dataset map returns None", lambda tf: list(tf.data.Dataset.range(3).map(lambda x: None))),
+ ("Dataset filter non-bool", lambda tf: list(tf.data.Dataset.range(3).filter(lambda x: x))),
+ ("Dataset zip lengths", lambda tf: list(tf.data.Dataset.zip((tf.data.Dataset.range(2), tf.data.Dataset.range(3))))),
+ ("fts mismatched", lambda tf: tf.data.Dataset.from_tensor_slices(([1,2],[1,2,3]))),
+ ("fts scalar", lambda tf: tf.data.Dataset.from_tensor_slices(1)),
+ ("ragged constant", lambda tf: tf.constant([[1], [1, 2]])),
+ ("convert list of tensors mixed", lambda tf: tf.convert_to_tensor([tf.constant(1), tf.constant(1.0)])),
+ ("add int32 int64", lambda tf: tf.constant(1) + tf.constant(1, tf.int64)),
+ ("tf.function bad input_signature", lambda tf: tf.function(lambda x: x, input_signature=[tf.TensorSpec([2], tf.float32)])(tf.ones(3))),
+ ("tf.function sig dtype", lambda tf: tf.function(lambda x: x, input_signature=[tf.TensorSpec([2], tf.float32)])(tf.ones(2, tf.int32))),
+ ("GradientTape gradient twice", lambda tf: (lambda t, x: (t.gradient(x*x, x), t.gradient(x*x, x)))(*_used_tape(tf))),
+]
+
+
+@pytest.mark.parametrize("label,fn", _MISC, ids=[c[0] for c in _MISC])
+def test_misc_bad_input(tf_ref, label, fn):
+    compare(label, tf_ref, fn, values=False)
