@@ -714,3 +714,21 @@ _MISC = [
 @pytest.mark.parametrize("label,fn", _MISC, ids=[c[0] for c in _MISC])
 def test_misc_bad_input(tf_ref, label, fn):
     compare(label, tf_ref, fn, values=False)
+
+
+_EAGER_CF = [
+    ("scan gather", lambda tf, i: tf.scan(lambda a, x: a + tf.gather(tf.constant([1, 2]), x), tf.constant([0, 1, i]))),
+    ("foldl floordiv", lambda tf, i: tf.foldl(lambda a, x: a + tf.constant(6) // (x - i), tf.constant([3, 4]),
+                                              initializer=tf.constant(0))),
+    ("map_fn gather", lambda tf, i: tf.map_fn(lambda x: tf.gather(tf.constant([1, 2]), x), tf.constant([0, i]))),
+    ("while_loop assert", lambda tf, i: tf.while_loop(
+        lambda k, s: k < 3, lambda k, s: (k + 1, s + (tf.debugging.assert_less(k, i), k)[1]), (0, 0))),
+    ("cond check_numerics", lambda tf, i: tf.cond(tf.constant(True), lambda: tf.debugging.check_numerics(
+        tf.math.log(tf.constant(float(i - 4))), "bad"), lambda: tf.constant(0.0))),
+]
+
+
+@pytest.mark.parametrize("label,fn", _EAGER_CF, ids=[c[0] for c in _EAGER_CF])
+@pytest.mark.parametrize("i", [1, 9])
+def test_checks_in_eager_control_flow(tf_ref, label, fn, i):
+    compare(f"eager {label} ({i})", tf_ref, lambda tf: fn(tf, i))

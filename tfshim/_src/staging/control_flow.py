@@ -18,7 +18,7 @@ import jax
 import jax.numpy as jnp
 
 from ..autodiff.tape import GradientTape
-from ..core import errors, state
+from ..core import checks, errors, state
 from ..core.convert import convert_to_tensor
 from ..core.record import is_variable as _is_var
 from ..core.record import record
@@ -97,7 +97,14 @@ def functional_op(name: str, explicit: list, body: Callable, probe: Callable) ->
     node_fn.__name__ = name
     reads = [v._read() for v in cap_vars]
     inputs = tuple(explicit) + tuple(cap_tensors) + tuple(reads)
-    outs = node_fn(*[array_of(t) for t in inputs])
+    arrays = [array_of(t) for t in inputs]
+    if not state.check_scopes and not any(isinstance(a, jax.core.Tracer) for a in arrays):
+        # Eager: the body is traced by lax.scan/while/cond, so TF's value checks (gather ranges, asserts, integer
+        # division by zero) inside it are compiled in and raised here (core/checks.py).
+        err, outs = checks.checkified(node_fn)(*arrays)
+        checks.throw(err, f"tf.{name}")
+    else:
+        outs = node_fn(*arrays)
     res = tuple(wrap(o) for o in outs)
     if state.recording_tapes or state.accumulators:
         record(node_fn, inputs, res)
