@@ -100,9 +100,14 @@ def functional_op(name: str, explicit: list, body: Callable, probe: Callable) ->
     arrays = [array_of(t) for t in inputs]
     if not state.check_scopes and not any(isinstance(a, jax.core.Tracer) for a in arrays):
         # Eager: the body is traced by lax.scan/while/cond, so TF's value checks (gather ranges, asserts, integer
-        # division by zero) inside it are compiled in and raised here (core/checks.py).
-        err, outs = checks.checkified(node_fn)(*arrays)
-        checks.throw(err, f"tf.{name}")
+        # division by zero) inside it are not made there; when the body makes any, run it again with them
+        # compiled in and raise here (core/checks.py). The body is pure (stateless scope): running it twice
+        # changes nothing.
+        counted, scope = checks.counting(node_fn)
+        outs = counted(*arrays)
+        if scope.count:
+            err, outs = checks.checkified(node_fn)(*arrays)
+            checks.throw(err, f"tf.{name}")
     else:
         outs = node_fn(*arrays)
     res = tuple(wrap(o) for o in outs)
