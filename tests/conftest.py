@@ -64,7 +64,7 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 _STACKS = ("recording_tapes", "accumulators", "device_stack", "replaying", "tracing", "strategy_stack", "replica",
-           "scopes", "name_scopes", "key_streams", "call_contexts", "layer_scopes")
+           "scopes", "name_scopes", "key_streams", "call_contexts", "layer_scopes", "check_scopes")
 
 
 @pytest.fixture(autouse=True)

@@ -47,6 +47,7 @@ CORE_ORDER: tuple = (
     "dtypes",
     "tensor_shape",
     "errors",
+    "checks",
     "casting",
     "device",
     "tensor",

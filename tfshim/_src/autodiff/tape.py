@@ -77,6 +77,10 @@ def _flatten(structure: Any) -> tuple[list, Any]:
     return jax.tree_util.tree_flatten(structure, is_leaf=_is_leaf)
 
 
+def _has_none(structure: Any) -> bool:
+    return any(x is None for x in jax.tree_util.tree_leaves(structure, is_leaf=lambda x: x is None))
+
+
 def _unflatten(tree: Any, leaves: list) -> Any:
     return leaves[0] if tree is None else jax.tree_util.tree_unflatten(tree, leaves)
 
@@ -224,8 +228,19 @@ class GradientTape:
         """tape.gradient: d(sum of targets)/d(sources), returned in the structure of ``sources``."""
         self._check_usable("gradient")
         unconnected = _unconnected(unconnected_gradients)
+        if target is None:
+            raise TypeError(
+                "GradientTape.gradient: Argument `target` should be a list or nested structure of Tensors, Variables "
+                "or CompositeTensors to be differentiated, but received None."
+            )
         targets = self._targets(target)
         src_flat, src_tree = _flatten(sources)
+        if sources is None or (src_tree is not None and type(sources) is not list and _has_none(sources)) or (
+                type(sources) is list and None in sources):
+            raise TypeError(
+                "GradientTape.gradient: a source is None; `sources` must be Tensors or Variables (as TF: Cannot "
+                "convert the argument `type_value`: None to a TensorFlow DType)."
+            )
         cts = _output_gradients(output_gradients, targets)
         grads = self._grad_flat(targets, src_flat, cts, unconnected)
         self._finish()
@@ -242,6 +257,12 @@ class GradientTape:
                     self._tracked[id(t)] = t
                     self._var_reads[id(v)].append(t)
             elif not isinstance(t, Tensor):
+                if isinstance(t, (int, float, complex, bool)):
+                    # TF reads target.dtype first: AttributeError for a Python number.
+                    raise AttributeError(
+                        f"GradientTape.gradient: the target {t!r} is a Python {type(t).__name__}, which has no "
+                        "attribute 'dtype'; differentiate a Tensor computed under the tape."
+                    )
                 t = convert_to_tensor(t)
             out.append(t)
         return out

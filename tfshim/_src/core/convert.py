@@ -169,16 +169,20 @@ def _to_numpy(value: Any, dtype: _dt.DType | None, fn: str, allow_cast: bool) ->
         arr = np.asarray(value)
         if arr.dtype.kind in "USO":
             if arr.dtype.kind == "O":
+                if dtype is None and arr.size:
+                    # TF: an object array converts only with an explicit dtype (strings aside).
+                    first = arr.flat[0]
+                    if not isinstance(first, (str, bytes)):
+                        raise ValueError(
+                            f"{fn}: Failed to convert a NumPy array to a Tensor (Unsupported object type "
+                            f"{type(first).__name__}); convert it with .astype(np.float32) (or pass dtype=) first."
+                        )
                 return _to_numpy(arr.tolist(), dtype, fn, allow_cast)
             _no_strings(value, fn)
         if dtype is not None and arr.dtype != dtype._np:
             if dtype._np is None:
                 _no_strings(value, fn)
-            if not allow_cast:
-                raise TypeError(
-                    f"{fn}: Cannot convert a NumPy array of dtype {arr.dtype} to a tensor of dtype {dtype.name}; "
-                    "cast it first with tf.cast or ndarray.astype."
-                )
+            # TF casts a NumPy value to the requested dtype (float64 -> float32, int64 -> int32, ...).
             arr = arr.astype(dtype._np)
         return arr
     if isinstance(value, jax.Array):

@@ -336,10 +336,13 @@ def translate(e: BaseException, op_name: str, inputs: tuple = ()) -> BaseExcepti
         return e
     got = ", ".join(_describe(t) for t in inputs)
     msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-    return errors.InvalidArgumentError(
+    out = errors.InvalidArgumentError(
         None, None,
         f"{op_name}: {msg} (received {got}); check the shapes and dtypes of the arguments.",
     )
+    # JAX's TypeError/ValueError come from its shape and dtype rules: TF's graph builder raises ValueError.
+    static = isinstance(e, (TypeError, ValueError)) and not isinstance(e, jax.errors.ConcretizationTypeError)
+    return errors.static(out, ValueError) if static else out
 
 
 def _describe(t: Any) -> str:

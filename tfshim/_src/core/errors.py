@@ -152,3 +152,21 @@ def from_os_error(e: OSError, message: str) -> OpError:
     reason = e.strerror or str(e)
     where = f" ({e.filename})" if getattr(e, "filename", None) is not None else ""
     return _os_error(e.errno, f"{message}: {reason}{where}", getattr(e, "filename", None))
+
+
+def static(e: OpError, graph_class: type) -> OpError:
+    """Mark ``e``, an eager error about static shapes or dtypes, with the class TF raises instead while
+    building a graph (``ValueError`` from shape inference, ``TypeError`` from op dtype checks): the owners of
+    traced code (tf.function, Dataset.map/filter/reduce) re-raise it as that class via :func:`in_graph`."""
+    e._graph_class = graph_class
+    return e
+
+
+def in_graph(e: BaseException) -> BaseException:
+    """The exception TF raises for ``e`` inside a traced function: ``e`` itself unless :func:`static` marked it."""
+    cls = getattr(e, "_graph_class", None)
+    if cls is None:
+        return e
+    out = cls(str(e))
+    out.__cause__ = None
+    return out

@@ -50,6 +50,8 @@ class _ThreadState(threading.local):
         # Non-empty while ForwardAccumulator retraces an op for jax.jvp: ops whose TF gradient rule is a
         # jax.custom_vjp (ops/elementwise.py) use their plain function then.
         self.forward_mode: list = []
+        # Runtime-check scopes (core/checks.py) of the programs being traced, innermost last.
+        self.check_scopes: list = []
         # Keras' automatic-name counters {prefix: count} (``dense``, ``dense_1``, ...), per thread as in Keras 3.
         self.keras_uids: dict = {}
 

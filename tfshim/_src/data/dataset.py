@@ -22,6 +22,8 @@ from .options import INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Options
 
 def as_int(value: Any, what: str) -> int:
     """A Python int from an int / NumPy / Tensor argument (TF accepts scalar tensors)."""
+    if isinstance(value, float):  # TF: Cannot convert 3.0 to EagerTensor of dtype int64 (NumPy floats cast)
+        raise TypeError(f"{what}: expected an integer scalar, received the float {value!r}; pass an int.")
     try:
         return int(np.asarray(value))
     except (TypeError, ValueError):
@@ -132,7 +134,13 @@ class DatasetV2:
         in_flat = st.flatten(state)
         for leaves in self._iter():
             elem = st.pack(self._spec, [st.to_tensor(x) for x in leaves])
-            new = reduce_func(state, elem)
+            try:
+                new = reduce_func(state, elem)
+            except errors.OpError as e:
+                graph_e = errors.in_graph(e)  # TF traces reduce_func: static errors are ValueError/TypeError
+                if graph_e is not e:
+                    raise graph_e from None
+                raise
             new = st.map_structure(lambda v: v if isinstance(v, Tensor) else convert_to_tensor(v), new)
             for a, b in zip(in_flat, st.flatten(new)):
                 if a.dtype != b.dtype:

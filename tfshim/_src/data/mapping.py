@@ -6,8 +6,9 @@ the function vectorized over the whole batch (``jax.vmap``) in one call. Functio
 traced (they call ``.numpy()``, branch on values in Python, ...) or that draw random numbers
 (each element needs fresh randomness) are called eagerly on each element instead; Python errors
 they raise surface at the ``next()`` that reaches the element, as TF's error class.
-Difference from TF: in traced functions, checks tfshim only does eagerly (e.g. out-of-range
-``tf.gather`` indices) are skipped; Variables read in a traced function are read once.
+Value checks of TF's kernels (out-of-range ``tf.gather`` indices, integer division by zero, failed
+``tf.debugging`` asserts) are compiled into traced functions (``core/checks.py``) and raise TF's class.
+Difference from TF: Variables read in a traced function are read once.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any, Callable, Iterator
 import jax
 import numpy as np
 
-from ..core import state
+from ..core import checks, errors, state
 from ..core.tensor import Tensor, wrap
 from ..core.tensor_spec import TensorSpec
 from . import structure as st
@@ -73,10 +74,18 @@ class Traced:
 
         snap = RANDOM.snapshot()
         state.replaying.append(True)
+        avals = [jax.ShapeDtypeStruct(tuple(s.shape.as_list()), s.dtype._np) for s in specs]
         try:
-            closed = jax.make_jaxpr(flat_fn)(*[jax.ShapeDtypeStruct(tuple(s.shape.as_list()), s.dtype._np)
-                                              for s in specs])
-        except Exception:  # noqa: BLE001 - not traceable: run eagerly instead
+            counted, check_scope = checks.counting(flat_fn)
+            closed = jax.make_jaxpr(counted)(*avals)
+            out_tree = None
+            if check_scope.count:  # runtime checks (TF's kernels check values): trace again with them compiled in
+                closed, shape = jax.make_jaxpr(checks.checkified(flat_fn), return_shape=True)(*avals)
+                out_tree = jax.tree_util.tree_structure(shape)
+        except Exception as e:  # noqa: BLE001 - not traceable: run eagerly instead
+            graph_e = errors.in_graph(e)
+            if graph_e is not e:  # a static shape/dtype error: TF raises it when map() traces the function
+                raise graph_e from None
             raise _CannotTrace from None
         finally:
             state.replaying.pop()
@@ -94,8 +103,17 @@ class Traced:
 
         self.out_spec = st.map_structure(lambda t: TensorSpec(t.shape, t.dtype), box["out"])
         one, many = jax.jit(f), jax.jit(jax.vmap(f, in_axes=(None,) + (0,) * len(specs)))
-        self.one = lambda *a: one(consts, *a)
-        self.many = lambda *a: many(consts, *a)
+        if out_tree is None:
+            self.one = lambda *a: one(consts, *a)
+            self.many = lambda *a: many(consts, *a)
+        else:
+            def unpack(flat: list) -> list:
+                err, outs = jax.tree_util.tree_unflatten(out_tree, flat)
+                checks.throw(err, "a Dataset function")
+                return outs
+
+            self.one = lambda *a: unpack(one(consts, *a))
+            self.many = lambda *a: unpack(many(consts, *a))
 
 
 class _CannotTrace(Exception):

@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from ..core.convert import convert_to_tensor
 from ..core.dispatch import run
@@ -68,7 +69,8 @@ def _hard_tanh(x):
 
 
 def _leaky_relu(x, negative_slope=0.2):
-    return jnp.where(x >= 0, x, negative_slope * x)
+    # TF's LeakyRelu kernel: gradient negative_slope at 0, the slope a float32 attribute for every dtype.
+    return jnp.where(x > 0, x, x * jnp.asarray(np.float32(negative_slope), x.dtype))
 
 
 def _linear(x):

@@ -8,7 +8,7 @@ from ..core import dtypes as _dt
 from ..core.convert import convert_to_tensor
 from ..core.tensor import Tensor
 from .backend import unique_name
-from .input import InputLayer, KerasTensor, _Operation, flatten, map_structure
+from .input import InputLayer, KerasTensor, _Operation, adjust_input_rank, flatten, map_structure
 from .layer import Layer, serialize_layer
 from .model import Model
 
@@ -140,6 +140,7 @@ class Functional(Model):
         values: dict = {}
         for kt, x in zip(self._flat_in, self._flatten_inputs(inputs)):
             t = x if isinstance(x, Tensor) else convert_to_tensor(x)
+            t = adjust_input_rank(t, kt.shape, self.name)
             if t.dtype.name != kt.dtype:
                 from ..ops.math import cast
 

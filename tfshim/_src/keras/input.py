@@ -250,3 +250,22 @@ def _sym_op(name: str, fn: Callable, a: Any, b: Any) -> Any:
 def is_keras_tensor(x: Any) -> bool:
     """tf.keras.backend.is_keras_tensor."""
     return isinstance(x, KerasTensor)
+
+
+def adjust_input_rank(x: Any, ref_shape: tuple, model_name: str) -> Any:
+    """Keras' Functional._adjust_input_rank: an input one rank above the model's (last dim 1) is squeezed, one
+    below (the model's last dim 1) expanded; any other rank mismatch is a ValueError."""
+    shape = getattr(x, "shape", None)
+    if shape is None or isinstance(x, KerasTensor):
+        return x
+    nd, ref = len(shape), len(ref_shape)
+    if nd == ref:
+        return x
+    from ..ops.array import expand_dims, squeeze
+
+    if nd == ref + 1 and shape[-1] == 1:
+        return squeeze(x, axis=-1)
+    if nd == ref - 1 and ref_shape[-1] == 1:
+        return expand_dims(x, axis=-1)
+    raise ValueError(f"Invalid input shape for input of model '{model_name}'. Expected shape {tuple(ref_shape)}, "
+                     f"but input has incompatible shape {tuple(shape)}")

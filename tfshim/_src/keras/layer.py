@@ -134,6 +134,71 @@ def shape_of(x: Any) -> Any:
     return tuple(None if d is None else int(d) for d in (shp if isinstance(shp, tuple) else list(shp)))
 
 
+class InputSpec:
+    """tf.keras.layers.InputSpec / tf.keras.InputSpec: the rank, shape and sizes a layer accepts.
+
+    ``Layer.__call__`` checks its first input against ``layer.input_spec`` (a spec or a list of specs, one per
+    input) and raises ValueError as Keras does: ``ndim`` / ``min_ndim`` / ``max_ndim`` bound the rank,
+    ``axes`` maps an axis to its required size, ``shape`` gives sizes (None: any)."""
+
+    def __init__(self, dtype: Any = None, shape: Any = None, ndim: Any = None, max_ndim: Any = None,
+                 min_ndim: Any = None, axes: Any = None, allow_last_axis_squeeze: bool = False, name: Any = None,
+                 optional: bool = False):
+        self.dtype = dtype
+        self.shape = None if shape is None else tuple(shape)
+        self.ndim = len(self.shape) if self.shape is not None else ndim
+        self.max_ndim = max_ndim
+        self.min_ndim = min_ndim
+        self.axes = {int(k): v for k, v in (axes or {}).items()}
+        self.allow_last_axis_squeeze = allow_last_axis_squeeze
+        self.name = name
+        self.optional = optional
+
+    def __repr__(self) -> str:
+        parts = [f"{k}={v}" for k, v in (("dtype", self.dtype), ("shape", self.shape), ("ndim", self.ndim),
+                                         ("max_ndim", self.max_ndim), ("min_ndim", self.min_ndim),
+                                         ("axes", self.axes or None)) if v is not None]
+        return f"InputSpec({', '.join(parts)})"
+
+    def get_config(self) -> dict:
+        return {"dtype": self.dtype, "shape": self.shape, "ndim": self.ndim, "max_ndim": self.max_ndim,
+                "min_ndim": self.min_ndim, "axes": self.axes}
+
+    @classmethod
+    def from_config(cls, config: dict) -> InputSpec:
+        return cls(**config)
+
+
+def assert_input_compatibility(spec: Any, inputs: Any, layer_name: str) -> None:
+    """Keras' input check: ValueError naming the layer, what it expected and the shape received."""
+    if spec is None:
+        return
+    specs = spec if isinstance(spec, (list, tuple)) else [spec]
+    xs = list(inputs) if isinstance(inputs, (list, tuple)) and len(specs) > 1 else [inputs]
+    for i, (s, x) in enumerate(zip(specs, xs)):
+        if s is None or not hasattr(x, "shape"):
+            continue
+        shape = shape_of(x)
+        nd = len(shape)
+        head = f"Input {i} of layer '{layer_name}' is incompatible with the layer: "
+        if s.ndim is not None and nd != s.ndim:
+            raise ValueError(f"{head}expected ndim={s.ndim}, found ndim={nd}. Full shape received: {shape}")
+        if s.max_ndim is not None and nd > s.max_ndim:
+            raise ValueError(f"{head}expected max_ndim={s.max_ndim}, found ndim={nd}. Full shape received: {shape}")
+        if s.min_ndim is not None and nd < s.min_ndim:
+            raise ValueError(f"{head}expected min_ndim={s.min_ndim}, found ndim={nd}. Full shape received: {shape}")
+        for axis, value in s.axes.items():
+            if value is None or not -nd <= axis < nd:
+                continue
+            if shape[axis] is not None and shape[axis] != value:
+                raise ValueError(f"{head}expected axis {axis} of input shape to have value {value}, but received "
+                                 f"input with shape {shape}")
+        if s.shape is not None:
+            for want, got in zip(s.shape, shape):
+                if want is not None and got is not None and want != got:
+                    raise ValueError(f"{head}expected shape={s.shape}, found shape={shape}")
+
+
 def _convert_inputs(x: Any, dtype: str, autocast: bool) -> Any:
     if isinstance(x, Tensor):
         if autocast and x.array.dtype != np.dtype(dtype) and x.dtype.is_floating:
@@ -468,10 +533,15 @@ class Layer(Module):
             self.build(shape_of(first))
         self.built = True
 
+    input_spec: Any = None  # an InputSpec (or a list of them) that __call__ checks the inputs against
+
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         self._ensure_init()
         if not args and "inputs" in kwargs:
             args = (kwargs.pop("inputs"),)
+        spec = getattr(self, "input_spec", None)
+        if spec is not None and args:
+            assert_input_compatibility(spec, args[0], self.name)
         if _is_symbolic(args, kwargs):
             from .input import symbolic_call
 

@@ -11,7 +11,7 @@ from . import initializers as _init
 from . import layers_kernels as K
 from . import regularizers as _reg
 from .backend import image_data_format
-from .layer import Layer
+from .layer import InputSpec, Layer
 from .layers_core import ser_act, ser_init, ser_reg
 
 
@@ -61,9 +61,30 @@ class _Conv(Layer):
         self.bias_regularizer = _reg.get(bias_regularizer)
         self.kernel_constraint = kernel_constraint
         self.bias_constraint = bias_constraint
+        self.input_spec = InputSpec(min_ndim=n + 2)
+
+    def _check_output_size(self, input_shape: Any) -> None:
+        """Keras: a 'valid' convolution whose kernel is larger than its input is a ValueError."""
+        if len(input_shape) > self.rank + 2:
+            raise ValueError(f"Kernel shape must have the same length as input, but received kernel of shape "
+                             f"{self.kernel_size} (+ channels) and input of shape {tuple(input_shape)} "
+                             f"(tf.keras.layers.{type(self).__name__} {self.name} takes rank {self.rank + 2}).")
+        if self.padding != "valid" or len(input_shape) != self.rank + 2:
+            return
+        spatial = input_shape[2:] if self.data_format == "channels_first" else input_shape[1:-1]
+        for d, k, s, r in zip(spatial, self.kernel_size, self.strides, self.dilation_rate):
+            if d is not None and (d - (k - 1) * r - 1) // s + 1 <= 0:
+                kshape = self.kernel_size + (input_shape[1 if self.data_format == "channels_first" else -1],
+                                             self.filters)
+                raise ValueError(
+                    f"Computed output size would be zero or negative. Received `inputs shape={tuple(input_shape)}`, "
+                    f"`kernel shape={kshape}`, `dilation_rate={self.dilation_rate}` "
+                    f"(tf.keras.layers.{type(self).__name__} {self.name}: use padding='same' or a smaller kernel)."
+                )
 
     def build(self, input_shape: Any) -> None:
         ch_axis = 1 if self.data_format == "channels_first" else -1
+        self._check_output_size(input_shape)
         in_ch = input_shape[ch_axis]
         if in_ch is None:
             raise ValueError(f"{type(self).__name__} {self.name}: the channel dimension of the inputs must be known, "
@@ -72,6 +93,7 @@ class _Conv(Layer):
             raise ValueError(f"The number of input channels must be evenly divisible by the number of groups. "
                              f"Received groups={self.groups}, but the input has {in_ch} channels (full input shape "
                              f"is {input_shape}).")
+        self.input_spec = InputSpec(min_ndim=self.rank + 2, axes={ch_axis: in_ch})
         self.kernel = self.add_weight(name="kernel", shape=self.kernel_size + (in_ch // self.groups, self.filters),
                                       initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
                                       constraint=self.kernel_constraint)
@@ -81,6 +103,7 @@ class _Conv(Layer):
                                         regularizer=self.bias_regularizer, constraint=self.bias_constraint)
 
     def call(self, inputs: Any) -> Tensor:
+        self._check_output_size(tuple(inputs.shape))
         if self.padding == "causal":
             left = (self.kernel_size[0] - 1) * self.dilation_rate[0]
             padding: Any = ((left, 0),)

@@ -3,6 +3,7 @@ RepeatVector, Embedding, Lambda, Identity (Keras 3 defaults, names, weight shape
 
 from __future__ import annotations
 
+import math
 from typing import Any, Callable
 
 import jax.numpy as jnp
@@ -14,7 +15,7 @@ from . import activations as _act
 from . import initializers as _init
 from . import layers_kernels as K
 from . import regularizers as _reg
-from .layer import Layer
+from .layer import InputSpec, Layer
 
 
 def ser_init(i: Any) -> Any:
@@ -60,11 +61,13 @@ class Dense(Layer):
         self.bias_regularizer = _reg.get(bias_regularizer)
         self.kernel_constraint = kernel_constraint
         self.bias_constraint = bias_constraint
+        self.input_spec = InputSpec(min_ndim=2)
 
     def build(self, input_shape: Any) -> None:
         in_dim = input_shape[-1]
         if in_dim is None:
             raise ValueError(f"Dense {self.name}: the last dimension of the inputs must be known, got {input_shape}.")
+        self.input_spec = InputSpec(min_ndim=2, axes={-1: in_dim})
         self.kernel = self.add_weight(name="kernel", shape=(in_dim, self.units), initializer=self.kernel_initializer,
                                       regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
         self.bias = None
@@ -235,6 +238,17 @@ class Reshape(Layer):
         self.target_shape = tuple(int(d) for d in target_shape)
 
     def call(self, inputs: Any) -> Tensor:
+        dims = list(inputs.shape[1:])
+        per_sample = math.prod(int(d) for d in dims) if None not in dims else None
+        known = math.prod(d for d in self.target_shape if d != -1)
+        unknown = sum(d == -1 for d in self.target_shape)
+        if per_sample is None:
+            pass
+        elif unknown > 1 or (unknown == 0 and known != per_sample) or (unknown and (known == 0 or per_sample % known)):
+            raise ValueError(
+                "The total size of the tensor must be unchanged (tf.keras.layers.Reshape). Received: "
+                f"input_shape={tuple(inputs.shape[1:])}, target_shape={self.target_shape}"
+            )
         return _reshape(inputs, (int(inputs.shape[0]),) + self.target_shape, "tf.keras.layers.Reshape")
 
     def get_config(self) -> dict:
@@ -302,12 +316,14 @@ class Embedding(Layer):
             self.set_weights(self._initial_weights)
 
     def call(self, inputs: Any) -> Tensor:
-        from ..ops.array import gather
+        from ..ops.array import gather, where
         from ..ops.math import cast
 
         x = inputs if isinstance(inputs, Tensor) else convert_to_tensor(inputs)
         if not x.dtype.is_integer:
             x = cast(x, "int32")
+        # Keras 3 (ops.take): a negative index counts from the end once; anything else out of range raises.
+        x = where(x < 0, x + self.input_dim, x)
         return gather(self.embeddings, x)
 
     def compute_mask(self, inputs: Any, mask: Any = None) -> Any:

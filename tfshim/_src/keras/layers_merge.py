@@ -33,8 +33,17 @@ class _Merge(Layer):
     mode = "add"
 
     def _check(self, inputs: Any) -> None:
-        if not isinstance(inputs, (list, tuple)) or len(inputs) < 2:
-            raise ValueError(f"A merge layer should be called on a list of at least 2 inputs. Got {inputs!r}")
+        if not isinstance(inputs, (list, tuple)) or len(inputs) < 1:
+            raise ValueError(f"A merge layer should be called on a list of at least 1 input. Got {inputs!r}")
+        # Keras: the shapes (batch aside) must be equal, or 1 where they differ (broadcast).
+        shapes = [tuple(x.shape) for x in inputs if hasattr(x, "shape")]
+        for a in shapes[1:]:
+            s0 = shapes[0]
+            if len(a) == len(s0):
+                for d1, d2 in zip(s0[1:], a[1:]):
+                    if d1 is not None and d2 is not None and d1 != d2 and 1 not in (d1, d2):
+                        raise ValueError(f"Inputs have incompatible shapes. Received shapes {s0[1:]} and {a[1:]} "
+                                         f"(tf.keras.layers.{type(self).__name__} {self.name}).")
 
     def build(self, input_shape: Any) -> None:
         if not isinstance(input_shape, (list, tuple)) or not input_shape or not isinstance(input_shape[0],
@@ -97,6 +106,25 @@ class Concatenate(_Merge):
     def __init__(self, axis: int = -1, **kwargs: Any):
         super().__init__(**kwargs)
         self.axis = int(axis)
+
+    def _check(self, inputs: Any) -> None:
+        if not isinstance(inputs, (list, tuple)) or len(inputs) < 1:
+            raise ValueError(f"A `Concatenate` layer should be called on a list of inputs. Received: inputs={inputs}")
+        shapes = [tuple(x.shape) for x in inputs]
+        ranks = {len(sh) for sh in shapes}
+        bad = len(ranks) > 1
+        if not bad:
+            nd = ranks.pop()
+            ax = self.axis % nd if nd else 0
+            for sh in shapes[1:]:
+                for j, (d1, d2) in enumerate(zip(shapes[0], sh)):
+                    if j != ax and d1 is not None and d2 is not None and d1 != d2:
+                        bad = True
+        if bad:
+            raise ValueError(
+                "A `Concatenate` layer requires inputs with matching shapes except for the concatenation axis. "
+                f"Received: input_shape={shapes} (tf.keras.layers.Concatenate {self.name}, axis={self.axis})"
+            )
 
     def call(self, inputs: Any) -> Tensor:
         self._check(inputs)

@@ -7,7 +7,7 @@ from typing import Any
 from ..core.tensor import Tensor
 from . import layers_kernels as K
 from .backend import image_data_format
-from .layer import Layer
+from .layer import InputSpec, Layer
 from .layers_conv import _tuple
 
 
@@ -24,6 +24,7 @@ class _Pool(Layer):
         if self.padding not in ("valid", "same"):
             raise ValueError(f"The `padding` argument must be one of ('valid', 'same'). Received: padding={padding}")
         self.data_format = data_format or image_data_format()
+        self.input_spec = InputSpec(ndim=self.rank + 2)
 
     def call(self, inputs: Any) -> Tensor:
         return K.pool(inputs, self.kind, self.pool_size, self.strides, self.padding.upper(),

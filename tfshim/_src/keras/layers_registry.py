@@ -6,11 +6,11 @@ from typing import Any
 
 from . import layers_conv, layers_core, layers_merge, layers_normalization, layers_pooling, layers_recurrent
 from .input import Input, InputLayer
-from .layer import Layer
+from .layer import InputSpec, Layer
 
 
 def _collect() -> dict:
-    out: dict = {"Layer": Layer, "InputLayer": InputLayer, "Input": Input}
+    out: dict = {"Layer": Layer, "InputLayer": InputLayer, "Input": Input, "InputSpec": InputSpec}
     for mod in (layers_core, layers_conv, layers_pooling, layers_normalization, layers_merge, layers_recurrent):
         for name, obj in vars(mod).items():
             if name.startswith("_"):

@@ -12,8 +12,9 @@ from typing import Any, Callable
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
-from ..core import dispatch
+from ..core import checks, dispatch, errors
 from ..core.convert import convert_to_tensor
 from ..core.tensor import Tensor
 from ..ops.math import cast
@@ -319,8 +320,36 @@ def sparse_categorical_crossentropy(y_true: Any, y_pred: Any, from_logits: bool 
             "tf.keras.losses.sparse_categorical_crossentropy: arguments `target` and `output` must have the same "
             f"shape up until the last dimension: target.shape={t.shape}, output.shape={p.shape}."
         )
+    ignore = None if ignore_class is None else int(ignore_class)
+    _check_labels(t, p.shape[-1], ignore, "tf.keras.losses.sparse_categorical_crossentropy")
     return _run("sparse_categorical_crossentropy", _sparse_ce, t, p, from_logits=bool(from_logits),
-                ignore_class=None if ignore_class is None else int(ignore_class))
+                ignore_class=ignore)
+
+
+def _check_labels(t: Tensor, n: Any, ignore: Any, fn: str) -> None:
+    """TF's SparseSoftmaxCrossEntropyWithLogits kernel: every label in [0, n) (InvalidArgumentError), also
+    inside tf.function and fit's compiled step (a runtime check there); ``ignore_class`` labels are exempt."""
+    if n is None:
+        return
+    n = int(n)
+    a = t.array
+    if not checks.active() and isinstance(a, jax.core.Tracer):
+        return
+    lab = a.astype(jnp.int64) if isinstance(a, jax.core.Tracer) else np.asarray(a).astype(np.int64)
+    xp = jnp if isinstance(a, jax.core.Tracer) else np
+    ok = (lab >= 0) & (lab < n)
+    if ignore is not None:
+        ok = ok | (lab == ignore)
+    if xp is np:
+        if not ok.all():
+            bad = lab[~ok].reshape(-1)[0]
+            raise errors.InvalidArgumentError(
+                None, None, f"{fn}: Received a label value of {bad} which is outside the valid range of [0, {n}). "
+                            f"Label values: {' '.join(str(v) for v in lab.reshape(-1)[:20])}")
+        return
+    _, bad = checks.first_bad(ok, lab)
+    checks.require(ok, errors.InvalidArgumentError,
+                   f"{fn}: Received a label value of {{bad}} which is outside the valid range of [0, {n}).", bad=bad)
 
 
 def binary_crossentropy(y_true: Any, y_pred: Any, from_logits: bool = False, label_smoothing: float = 0.0,

@@ -282,6 +282,13 @@ class Optimizer:
                 )
             trainable_variables = self._trainable_variables
         tvars = list(trainable_variables)
+        for v in tvars:
+            if not getattr(v, "_tfshim_variable", False):
+                # Keras 3 reads the variable's _unique_id first: AttributeError for a Tensor, array or number.
+                raise AttributeError(
+                    f"Optimizer.apply_gradients: '{type(v).__name__}' object is not a tf.Variable (no attribute "
+                    f"'_unique_id'); an optimizer can only update Variables, got {v!r:.80}."
+                )
         if not self.built:
             self.build(tvars)
         for v in tvars:
@@ -330,14 +337,34 @@ class Optimizer:
             lr_val = None
         else:
             lr_val = jnp.asarray(np.float32(np.asarray(lr() if callable(lr) else lr)))
-        wd_mask = tuple(bool(self.weight_decay) and self._use_weight_decay(v) for _, v in kept)
-        new_p, new_s, new_it = self._jit_apply(params, gvals, slots, lr_val, self._iterations.array, wd_mask=wd_mask)
-        for (_, v), p, i, s in zip(kept, new_p, idx, new_s):
-            _raw_assign(v, p)
-            for sv, x in zip(self._slots[i], s):
-                _raw_assign(sv, x)
-            if getattr(v, "constraint", None) is not None:
-                v.assign(v.constraint(v))
+        # A variable listed twice gets both updates, one after the other (as Keras' per-pair update_step):
+        # each round updates every variable at most once, from the previous round's values.
+        rounds: list = []
+        seen: dict = {}
+        for j, i in enumerate(idx):
+            r = seen.get(i, -1) + 1
+            seen[i] = r
+            if r == len(rounds):
+                rounds.append([])
+            rounds[r].append(j)
+        new_it = None
+        for members in rounds:
+            sel = [kept[j] for j in members]
+            if len(rounds) > 1:
+                p_in = [sel_v.array for _, sel_v in sel]
+                s_in = [[x.array for x in self._slots[idx[j]]] for j in members]
+                g_in = [gvals[j] for j in members]
+            else:
+                p_in, s_in, g_in = params, slots, gvals
+            wd_mask = tuple(bool(self.weight_decay) and self._use_weight_decay(v) for _, v in sel)
+            new_p, new_s, new_it = self._jit_apply(p_in, g_in, s_in, lr_val, self._iterations.array, wd_mask=wd_mask)
+            for j, p, s in zip(members, new_p, new_s):
+                v, i = kept[j][1], idx[j]
+                _raw_assign(v, p)
+                for sv, x in zip(self._slots[i], s):
+                    _raw_assign(sv, x)
+                if getattr(v, "constraint", None) is not None:
+                    v.assign(v.constraint(v))
         _raw_assign(self._iterations, new_it)
         return self._iterations
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .backend import unique_name
-from .input import Input, InputLayer, KerasTensor
+from .input import Input, InputLayer, KerasTensor, adjust_input_rank
 from .layer import Layer, layer_scope, serialize_layer
 from .model import Model
 
@@ -99,6 +99,8 @@ class Sequential(Model):
 
     def call(self, inputs: Any, training: Any = None, mask: Any = None) -> Any:
         x = inputs
+        if self._graph_in is not None and not isinstance(x, (list, tuple, dict)):
+            x = adjust_input_rank(x, self._graph_in.shape, self.name)
         for layer in self.layers:
             x = layer(x)
         return x

@@ -21,7 +21,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ..core import state
+from ..core import checks, state
 from ..core.stateless import LiftVariable, StatelessScope
 from ..core.tensor import Tensor, wrap
 from ..core.variable import land, lend_for_donation
@@ -55,6 +55,18 @@ def _to_numpy(x: Any) -> Any:
 
 def _leading(x: Any) -> int:
     return int(jax.tree_util.tree_leaves(x)[0].shape[0])
+
+
+def _check_cardinality(x: Any, y: Any, sw: Any) -> None:
+    """Keras' data adapter: every array of x, y and sample_weight has the same number of samples."""
+    sizes = {}
+    for name, part in (("x", x), ("y", y), ("sample_weight", sw)):
+        if part is not None:
+            sizes[name] = [int(a.shape[0]) for a in jax.tree_util.tree_leaves(part) if getattr(a, "ndim", 0)]
+    if len({n for v in sizes.values() for n in v}) > 1:
+        lines = "\n".join(f"'{k}' sizes: {', '.join(map(str, v))}" for k, v in sizes.items())
+        raise ValueError("Data cardinality is ambiguous. Make sure all arrays contain the same number of samples "
+                         f"(Model.fit / evaluate / predict).\n{lines}")
 
 
 def _slice(x: Any, idx: Any) -> Any:
@@ -110,6 +122,7 @@ class _ArrayData:
     def __init__(self, x: Any, y: Any, sw: Any, batch_size: int, shuffle: Any, steps: Any = None):
         self.x, self.y, self.sw = x, y, sw
         self.n = _leading(x)
+        _check_cardinality(x, y, sw)
         self.batch_size = batch_size
         self.shuffle = shuffle
         self.steps = steps if steps is not None else math.ceil(self.n / batch_size)
@@ -230,8 +243,20 @@ class _JitStep:
                 state.key_streams.pop()
                 state.tracing.pop()
 
-        self._jitted = jax.jit(pure, donate_argnums=(0,) if self.donate else ())
+        self._pure = pure
+        counted, self._check_scope = checks.counting(pure)
+        self._jitted = jax.jit(counted, donate_argnums=(0,) if self.donate else ())
         self._compiled = False
+        self._checked: bool | None = None  # whether the step makes runtime checks (None: not traced yet)
+
+    def _find_checks(self, data: Any, key: Any) -> None:
+        """Trace the step (the jit keeps this trace for the call that follows); if it makes runtime checks (a
+        sparse label out of range, a failed assert), compile it with them instead: that program returns its
+        error first and donates nothing, and a failing step changes no variable."""
+        self._jitted.trace([v.array for v in self.variables], data, key)
+        self._checked = bool(self._check_scope.count)
+        if self._checked:
+            self._jitted = jax.jit(checks.checkified(self._pure))
 
     def __call__(self, data: Any) -> Any:
         key = random_ops.next_key()
@@ -241,6 +266,15 @@ class _JitStep:
         while True:
             variables, jitted = self.variables, self._jitted
             try:
+                if self._checked is None and strategy is None:
+                    self._find_checks(data, key)
+                    jitted = self._jitted
+                if self._checked:
+                    err, (out, new) = jitted([v.array for v in variables], data, key)
+                    checks.throw(err, "the compiled Keras step")
+                    for v, x in zip(variables, new):
+                        v.write_array(x)
+                    return out
                 if not self.donate or state.scopes:
                     out, new = jitted([v.array for v in variables], data, key)
                     for v, x in zip(variables, new):

@@ -18,8 +18,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ..core import checks, errors, state
 from ..core import dtypes as _dt
-from ..core import errors, state
 from ..core.convert import _cast_python, _make, _python_array, _python_raw, convert_to_tensor
 from ..core.dispatch import not_differentiable, primitive, run
 from ..core.tensor import Tensor, wrap
@@ -169,12 +169,13 @@ def reshape(tensor: Any, shape: Any, name: Any = None) -> Tensor:
         n_in = int(math.prod(in_dims))
         input_has_zero = len(in_dims) != len(x.array.shape)
         if not input_has_zero and n_in % prod:
-            raise _invalid("Reshape", f"Input to reshape is a tensor with {n} values, but the requested shape "
-                                      f"requires a multiple of {prod}")
+            raise errors.static(_invalid("Reshape", f"Input to reshape is a tensor with {n} values, but the "
+                                                    f"requested shape requires a multiple of {prod}"), ValueError)
         dims[unknown[0]] = n_in // prod
         known = int(math.prod(dims))
     if known != n:
-        raise _invalid("Reshape", f"Input to reshape is a tensor with {n} values, but the requested shape has {known}")
+        raise errors.static(_invalid("Reshape", f"Input to reshape is a tensor with {n} values, but the requested "
+                                                f"shape has {known}"), ValueError)
     dims_t = tuple(dims)
     if dims_t == x.array.shape:
         return run(_identity, (x,), "tf.reshape")
@@ -622,6 +623,12 @@ def gather(params: Any, indices: Any, validate_indices: Any = None, axis: Any = 
             k = int(bad[0])
             raise _invalid("GatherV2", f"indices[{_flat_pos(iv.shape, k)}] = {iv.reshape(-1)[k]} is not in "
                                        f"[0, {lim})")
+    elif checks.active():  # traced: a runtime check in the compiled program (TF's CPU kernel checks)
+        lim = p.array.shape[ax]
+        ok = (i.array >= 0) & (i.array < lim)
+        k, v = checks.first_bad(ok, i.array)
+        checks.require(ok, errors.InvalidArgumentError,
+                       f"tf.gather: indices[{{k}}] (flat) = {{v}} is not in [0, {lim}) [Op:GatherV2]", k=k, v=v)
     return run(_gather, (p, i), "tf.gather", axis=ax, batch_dims=bd)
 
 
@@ -667,6 +674,13 @@ def gather_nd(params: Any, indices: Any, batch_dims: Any = 0, name: Any = None, 
             row = iv.reshape(-1, k)[pos]
             raise _invalid("GatherNd", f"indices[{pos}] = [{', '.join(str(int(v)) for v in row)}] does not index "
                                        f"into param shape {_shape_str(p.array.shape)}, node name: GatherNd")
+    elif checks.active() and bad_indices_policy != "IGNORE" and k:
+        lims = jnp.asarray(p.array.shape[bd:bd + k], i.array.dtype)
+        ok = jnp.all((i.array >= 0) & (i.array < lims), axis=-1)
+        pos, _ = checks.first_bad(ok, ok)
+        checks.require(ok, errors.InvalidArgumentError,
+                       f"tf.gather_nd: indices[{{pos}}] does not index into param shape "
+                       f"{_shape_str(p.array.shape)}, node name: GatherNd", pos=pos)
     return run(_gather_nd, (p, i), "tf.gather_nd", batch_dims=bd)
 
 

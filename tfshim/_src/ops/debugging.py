@@ -3,8 +3,8 @@
 Eager assertions check values right away and raise TF's error classes: a violated value
 condition is ``InvalidArgumentError``, a violated static shape/rank condition ``ValueError``,
 a wrong dtype ``TypeError``. They return None (``check_numerics`` and ``assert_all_finite``
-return their input, as TF). Difference from TF: inside tf.function tracing the value checks are
-skipped (tfshim's tracing is JAX's, where values are unknown).
+return their input, as TF). Inside a traced program (tf.function, Dataset.map, Keras steps) the
+value checks are compiled in (``core/checks.py``) and raise InvalidArgumentError when it runs.
 """
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ import sys
 from typing import Any, Callable
 
 import jax
+import jax.numpy as jnp
 import ml_dtypes
 import numpy as np
 
+from ..core import checks, errors
 from ..core import dtypes as _dt
-from ..core import errors
 from ..core.convert import convert_to_tensor
 from ..core.dispatch import run
 from ..core.tensor import Tensor, wrap
@@ -39,6 +40,11 @@ def _describe(t: Tensor) -> str:
     return f"shape={t.shape} dtype={t.dtype.name}"
 
 
+def _esc(text: str) -> str:
+    """``text`` as a literal inside a str.format template."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
 def _first(a: np.ndarray, n: int) -> np.ndarray:
     return a.reshape(-1)[:n]
 
@@ -48,6 +54,14 @@ def _binary_assert(sym: str, compare: Callable, x: Any, y: Any, message: Any, su
     x, y = convert_to_tensor(x), convert_to_tensor(y)
     cond = compare(x, y)  # raises TF's dtype / broadcast errors like TF's Equal, Less, ...
     if not _concrete(cond):
+        if checks.active():  # traced: checked when the compiled program runs
+            c = cond.array
+            k, xv = checks.first_bad(c, jnp.broadcast_to(x.array, c.shape))
+            _, yv = checks.first_bad(c, jnp.broadcast_to(y.array, c.shape))
+            checks.require(c, errors.InvalidArgumentError,
+                           f"{_esc(_prefix(message))}assertion failed: Condition x {sym} y did not hold "
+                           "element-wise: first failing element (flat index {k}): x = {xv}, y = {yv}", k=k, xv=xv,
+                           yv=yv)
         return None
     ok = np.asarray(cond.array)
     if ok.all():
@@ -104,6 +118,12 @@ def assert_greater_equal(x: Any, y: Any, message: Any = None, summarize: Any = N
 def _sign_assert(sym: str, test: Callable, x: Any, message: Any, summarize: Any) -> None:
     x = convert_to_tensor(x)
     if not _concrete(x):
+        if checks.active():
+            ok = test(x.array)
+            k, v = checks.first_bad(ok, x.array)
+            checks.require(ok, errors.InvalidArgumentError,
+                           f"{_esc(_prefix(message))}assertion failed: Condition x {sym} 0 did not hold element-wise: "
+                           "first failing element (flat index {k}): x = {v}", k=k, v=v)
         return None
     a = x._numpy()
     if a.size == 0 or test(a).all():
@@ -153,6 +173,11 @@ def assert_near(x: Any, y: Any, rtol: Any = None, atol: Any = None, message: Any
     rt = 10 * eps if rtol is None else float(np.asarray(rtol))
     at = 10 * eps if atol is None else float(np.asarray(atol))
     if not _concrete(x, y):
+        if checks.active():
+            ok = jnp.abs(x.array - y.array) <= at + rt * jnp.abs(y.array)
+            checks.require(ok, errors.InvalidArgumentError,
+                           f"{_esc(_prefix(message))}assertion failed: x and y not equal to tolerance rtol = {rt:g}, "
+                           f"atol = {at:g}")
         return None
     xa, ya = x._numpy().astype(np.complex128 if x.dtype.is_complex else np.float64), y._numpy()
     ok = np.abs(xa - ya) <= at + rt * np.abs(ya)
@@ -317,6 +342,11 @@ def check_numerics(tensor: Any, message: Any, name: Any = None) -> Tensor:
         if has_inf or has_nan:
             what = " and ".join(w for w, f in (("Inf", has_inf), ("NaN", has_nan)) if f)
             raise errors.InvalidArgumentError(None, None, f"{message} : Tensor had {what} values [Op:CheckNumerics]")
+    elif checks.active():
+        a = t.array
+        checks.require(jnp.isfinite(a), errors.InvalidArgumentError,
+                       f"{_esc(str(message))} : Tensor had NaN or Inf values ({{nans}} NaN) [Op:CheckNumerics]",
+                       nans=jnp.sum(jnp.isnan(a)))
     return run(_identity, (t,), "tf.debugging.check_numerics")
 
 
@@ -328,7 +358,16 @@ def assert_all_finite(x: Any, message: Any, name: Any = None) -> Tensor:
 def Assert(condition: Any, data: Any, summarize: Any = None, name: Any = None) -> None:  # noqa: N802 - TF's name
     """tf.debugging.Assert / tf.Assert: InvalidArgumentError printing ``data`` when ``condition`` is False."""
     c = convert_to_tensor(condition)
-    if not _concrete(c) or bool(np.all(c._numpy())):
+    if not _concrete(c):
+        if checks.active():
+            shown = [d for d in data if not isinstance(d, (str, bytes))]
+            vals = {f"d{j}": jnp.ravel(convert_to_tensor(d).array)[0] for j, d in enumerate(shown)
+                    if np.size(convert_to_tensor(d).array)}
+            text = " ".join(_esc(repr(d)) if isinstance(d, (str, bytes)) else "" for d in data).strip()
+            checks.require(c.array, errors.InvalidArgumentError,
+                           "assertion failed: " + text + " " + " ".join("{" + k + "}" for k in vals), **vals)
+        return None
+    if bool(np.all(c._numpy())):
         return None
     n = 3 if summarize is None else int(summarize)
     parts = []

@@ -11,8 +11,8 @@ from typing import Any, Callable
 import jax
 import numpy as np
 
+from ..core import checks, errors, state
 from ..core import dtypes as _dt
-from ..core import errors, state
 from ..core.convert import convert_to_tensor, scalar_like
 from ..core.dispatch import execute, execute2, primitive
 from ..core.tensor import Tensor
@@ -62,12 +62,12 @@ def coerce2(x: Any, y: Any) -> tuple:
 
 def dtype_error(op_name: str, tf_op: str, i: int, want: Any, got: Any) -> errors.InvalidArgumentError:
     w, g = _dt._BY_NP[want].name, _dt._BY_NP[got].name
-    return errors.InvalidArgumentError(
+    return errors.static(errors.InvalidArgumentError(
         None, None,
         f"cannot compute {tf_op} as input #{i}(zero-based) was expected to be a {_CNAME.get(w, w)} tensor but is a "
         f"{_CNAME.get(g, g)} tensor [Op:{tf_op}] name: "
         f"(tfshim: {op_name} got {w} and {g}; make both the same dtype with tf.cast)",
-    )
+    ), TypeError)
 
 
 def unsupported(op_name: str, tf_op: str, dtype: Any, allowed: frozenset) -> errors.InvalidArgumentError:
@@ -109,11 +109,14 @@ def binary(op_name: str, tf_op: str, impl: Callable, allowed: frozenset = NUMERI
         if logical and converted_x and dt == np.bool_ and yv.dtype != np.bool_:
             raise ValueError(f"{op_name}: Tensor conversion requested dtype bool for Tensor with dtype "
                              f"{_dt._BY_NP[yv.dtype].name}")
-        if zero_check is not None and dt == yv.dtype and dt.kind in "iu" and not isinstance(yv, jax.core.Tracer):
-            if xv.size and not np.all(np.asarray(yv)):
-                msg = ("Integer division by zero" if zero_check is errors.InvalidArgumentError else
-                       "Unexpected error in binary operator (only integer div and mod should have errors)")
-                raise zero_check(None, None, f"{op_name}: {msg} [Op:{tf_op}]")
+        if zero_check is not None and dt == yv.dtype and dt.kind in "iu":
+            msg = ("Integer division by zero" if zero_check is errors.InvalidArgumentError else
+                   "Unexpected error in binary operator (only integer div and mod should have errors)")
+            if not isinstance(yv, jax.core.Tracer):
+                if xv.size and not np.all(np.asarray(yv)):
+                    raise zero_check(None, None, f"{op_name}: {msg} [Op:{tf_op}]")
+            elif checks.active() and xv.size:  # traced: checked when the compiled program runs
+                checks.require(yv != 0, zero_check, f"{op_name}: {msg} [Op:{tf_op}]")
         if tf_op == "Pow" and dt == yv.dtype and dt.kind in "iu" and not isinstance(yv, jax.core.Tracer) \
                 and np.any(np.asarray(yv) < 0):
             raise errors.InvalidArgumentError(

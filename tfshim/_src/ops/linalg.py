@@ -86,7 +86,8 @@ def _matmul_shapes(sa: tuple, sb: tuple, ta: bool, tb: bool, op_name: str) -> No
     k_a = sa[-2] if ta else sa[-1]
     k_b = sb[-1] if tb else sb[-2]
     if k_a != k_b:
-        raise invalid(op_name, f"Matrix size-incompatible: In[0]: {list(sa)}, In[1]: {list(sb)}.")
+        raise errors.static(invalid(op_name, f"Matrix size-incompatible: In[0]: {list(sa)}, In[1]: {list(sb)}."),
+                            ValueError)
     try:
         np.broadcast_shapes(sa[:-2], sb[:-2])
     except ValueError:

@@ -14,8 +14,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ..core import checks, errors
 from ..core import dtypes as _dt
-from ..core import errors
 from ..core.convert import convert_to_tensor
 from ..core.dispatch import invalid, run
 from ..core.tensor import Tensor, wrap
@@ -255,8 +255,8 @@ def _sparse_ce(labels, logits):
 def sparse_softmax_cross_entropy_with_logits(labels: Any, logits: Any, name: Any = None) -> Tensor:
     """tf.nn.sparse_softmax_cross_entropy_with_logits: ``-log_softmax(logits)[label]`` per example.
 
-    An out-of-range label raises InvalidArgumentError in eager mode (as TF's CPU kernel); while
-    tracing it cannot be checked and gives NaN-free garbage-free clamped results.
+    An out-of-range label raises InvalidArgumentError (as TF's CPU kernel), eagerly or, inside a traced
+    program, when it runs (``core/checks.py``).
     """
     op_name = "tf.nn.sparse_softmax_cross_entropy_with_logits"
     lb = convert_to_tensor(labels)
@@ -279,6 +279,13 @@ def sparse_softmax_cross_entropy_with_logits(labels: Any, logits: Any, name: Any
         if bad.size:
             raise invalid(op_name, f"Received a label value of {bad.flat[0]} which is outside the valid range of "
                                    f"[0, {n}).")
+    elif checks.active():  # traced (tf.function, Dataset.map, fit): checked when the program runs
+        n = lg.array.shape[-1]
+        ok = (lb.array >= 0) & (lb.array < n)
+        _, bad = checks.first_bad(ok, lb.array)
+        checks.require(ok, errors.InvalidArgumentError,
+                       f"{op_name}: Received a label value of {{bad}} which is outside the valid range of [0, {n}).",
+                       bad=bad)
     return run(_sparse_ce, (lb, lg), op_name)
 
 

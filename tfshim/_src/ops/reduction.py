@@ -145,7 +145,7 @@ def _std(x, axis, keepdims):  # sqrt of the variance, with TF's sqrt gradient (0
 
 
 def _logsumexp(x, axis, keepdims):
-    m = jnp.max(x, axis=axis, keepdims=True)
+    m = jnp.max(x, axis=axis, keepdims=True, initial=-jnp.inf)  # an empty reduction gives -inf, as TF
     m = jax.lax.stop_gradient(jnp.where(jnp.isfinite(m), m, jnp.zeros_like(m)))
     s = jnp.log(jnp.sum(jnp.exp(x - m), axis=axis, keepdims=True)) + m
     if not keepdims:

@@ -18,7 +18,7 @@ import jax
 import jax.numpy as jnp
 
 from ..autodiff.tape import GradientTape
-from ..core import errors, state
+from ..core import checks, errors, state
 from ..core.convert import convert_to_tensor
 from ..core.record import is_variable as _is_var
 from ..core.record import record
@@ -97,7 +97,19 @@ def functional_op(name: str, explicit: list, body: Callable, probe: Callable) ->
     node_fn.__name__ = name
     reads = [v._read() for v in cap_vars]
     inputs = tuple(explicit) + tuple(cap_tensors) + tuple(reads)
-    outs = node_fn(*[array_of(t) for t in inputs])
+    arrays = [array_of(t) for t in inputs]
+    if not state.check_scopes and not any(isinstance(a, jax.core.Tracer) for a in arrays):
+        # Eager: the body is traced by lax.scan/while/cond, so TF's value checks (gather ranges, asserts, integer
+        # division by zero) inside it are not made there; when the body makes any, run it again with them
+        # compiled in and raise here (core/checks.py). The body is pure (stateless scope): running it twice
+        # changes nothing.
+        counted, scope = checks.counting(node_fn)
+        outs = counted(*arrays)
+        if scope.count:
+            err, outs = checks.checkified(node_fn)(*arrays)
+            checks.throw(err, f"tf.{name}")
+    else:
+        outs = node_fn(*arrays)
     res = tuple(wrap(o) for o in outs)
     if state.recording_tapes or state.accumulators:
         record(node_fn, inputs, res)
@@ -350,6 +362,10 @@ def scan(
     eflat, etree = _flat(elems)
     n = _leading(eflat)
     if initializer is None:
+        if n == 0:  # TF reads element 0 of an empty TensorArray (in a graph: a strided slice out of bounds)
+            cls = errors.InvalidArgumentError if state.tracing else errors.OutOfRangeError
+            raise cls(None, None, "tf.scan/foldl/foldr: Tried to read from index 0 but array size is: 0 (empty "
+                                  "`elems` need an `initializer`)")
         init = jax.tree_util.tree_unflatten(etree, [t[-1 if reverse else 0] for t in eflat])
         sl = slice(None, n - 1) if reverse else slice(1, None)
         eflat = [t[sl] for t in eflat]
@@ -374,7 +390,9 @@ def scan(
         return ys
 
     def probe() -> None:
-        fn(init, jax.tree_util.tree_unflatten(etree, [t[0] for t in eflat]))
+        # one element (zeros when none is left: a single element without initializer, or empty elems)
+        first = [t[0] if t.shape[0] else wrap(jnp.zeros(tuple(t.shape[1:]), array_of(t).dtype)) for t in eflat]
+        fn(init, jax.tree_util.tree_unflatten(etree, first))
 
     outs = functional_op("scan", iflat + eflat, body, probe)
     res = jax.tree_util.tree_unflatten(itree, outs)
@@ -398,6 +416,8 @@ def foldl(
     """tf.foldl: the final accumulator of ``fn`` over axis 0 of ``elems``."""
     res = scan(fn, elems, initializer=initializer)
     rf, rt = _flat(res)
+    if rf and rf[0].shape[0] == 0:  # no element: the initializer itself
+        return _to_tensors(initializer)
     return jax.tree_util.tree_unflatten(rt, [r[-1] for r in rf])
 
 
@@ -413,5 +433,7 @@ def foldr(
     """tf.foldr: like foldl, from the last element to the first."""
     res = scan(fn, elems, initializer=initializer, reverse=True)
     rf, rt = _flat(res)
+    if rf and rf[0].shape[0] == 0:
+        return _to_tensors(initializer)
     return jax.tree_util.tree_unflatten(rt, [r[0] for r in rf])
 

@@ -23,7 +23,7 @@ import jax
 from jax._src.array import ArrayImpl
 
 from .. import config as _config
-from ..core import host_jaxpr, state
+from ..core import checks, errors, host_jaxpr, state
 from ..core.convert import constant, convert_to_tensor
 from ..core.dispatch import host_kernels_on, strip_jax_notes
 from ..core.record import is_variable, record
@@ -35,6 +35,9 @@ _log = logging.getLogger("tfshim")
 
 
 _is_var = is_variable
+
+
+_NOT_ON_HOST = object()  # _run_on_host's "could not" (None is a valid result)
 
 
 def _flatten(x: Any) -> tuple[list, Any]:
@@ -208,7 +211,8 @@ class ConcreteFunction:
                     state.tracing.pop()
 
             # Donating: the step returns every variable's new value, so XLA may update them in place.
-            jitted = jax.jit(pure, donate_argnums=(0,) if variables and owner._donate else ())
+            counted, check_scope = checks.counting(pure)
+            jitted = jax.jit(counted, donate_argnums=(0,) if variables and owner._donate else ())
             arg_vals = [flat[i].array for i in tensor_pos]
             var_vals = [v.array for v in variables]
             cap_vals = [t.array for t in captures]
@@ -220,12 +224,18 @@ class ConcreteFunction:
                 lifted[id(e.var)] = e.var
                 continue
             break
+        # Runtime checks (an index out of range, a failed assert): trace again with them compiled in; such a
+        # program returns its error first, donates nothing and assigns nothing when a check fails.
+        self._checked = bool(check_scope.count)
+        if self._checked:
+            jitted = jax.jit(checks.checkified(pure))
+            lowered = jitted.trace(var_vals, arg_vals, cap_vals) if captures else jitted.trace(var_vals, arg_vals)
         self._variables = variables
         self._ran = False
         self._host_tried = False
         # Under a recording tape the variables' reads are recorded Tensors holding the buffers, which must
         # survive: such calls (and the tape's replay) use the same program without donation.
-        keep = jax.jit(pure) if variables and owner._donate else jitted
+        keep = jax.jit(pure) if variables and owner._donate and not self._checked else jitted
         n_args, n_vars = len(tensor_pos), len(variables)
         used = _used_inputs(lowered.jaxpr, n_vars + n_args, len(captures)) if captures else []
         self._captures = [captures[j] for j in used]  # the captured tensors the program reads
@@ -239,15 +249,19 @@ class ConcreteFunction:
         self._tensor_pos = tensor_pos
         self._out = dict(out_info)
 
+        checked = self._checked  # a checked program returns (error, result)
+
         if captures:
             def diff_fn(*vals: Any, _j: Callable = keep, _c: list = cap_vals, _u: list = used) -> tuple:
                 caps = list(_c)
                 for j, v in zip(_u, vals[n_args + n_vars:]):
                     caps[j] = v
-                return tuple(_j(list(vals[n_args:n_args + n_vars]), list(vals[:n_args]), caps)[0])
+                out = _j(list(vals[n_args:n_args + n_vars]), list(vals[:n_args]), caps)
+                return tuple(out[1][0] if checked else out[0])
         else:
             def diff_fn(*vals: Any, _j: Callable = keep, _n: int = n_args) -> tuple:
-                return tuple(_j(list(vals[_n:]), list(vals[:_n]))[0])
+                out = _j(list(vals[_n:]), list(vals[:_n]))
+                return tuple(out[1][0] if checked else out[0])
 
         self._diff_fn = diff_fn
 
@@ -258,7 +272,7 @@ class ConcreteFunction:
         if not self._ran:  # the first execution compiles: one thread at a time (JAX's compile is not shared)
             if not self._host_tried:
                 out = self._run_on_host(flat)
-                if out is not None:
+                if out is not _NOT_ON_HOST:  # a function may return None: never run its first call twice
                     return out
             with self._owner._lock:
                 out = self._run(flat)
@@ -268,21 +282,21 @@ class ConcreteFunction:
 
     def _run_on_host(self, flat: list) -> Any:
         """The first call of a new trace on the CPU, evaluated with NumPy instead of compiled (a signature
-        called once never compiles; the next call compiles). None when that cannot be done exactly."""
+        called once never compiles; the next call compiles). _NOT_ON_HOST when that cannot be done exactly."""
         self._host_tried = True
-        if state.recording_tapes or state.accumulators or state.scopes or not host_kernels_on():
-            return None
+        if self._checked or state.recording_tapes or state.accumulators or state.scopes or not host_kernels_on():
+            return _NOT_ON_HOST
         closed = self._lowered.jaxpr
         variables = self._variables
         arrays = [v.array for v in variables] + [flat[i].array for i in self._tensor_pos] + list(self._cap_vals)
         if len(closed.jaxpr.invars) != len(arrays) or any(type(a) is not ArrayImpl for a in arrays):
-            return None
+            return _NOT_ON_HOST
         if not host_jaxpr.supported(closed):
-            return None
+            return _NOT_ON_HOST
         try:
             outs = host_jaxpr.evaluate(closed, *arrays)
         except host_jaxpr.Unsupported:
-            return None
+            return _NOT_ON_HOST
         n_out = len(outs) - len(variables)
         for j in self._out["changed"]:
             variables[j].write_array(jax.device_put(outs[n_out + j]))
@@ -303,6 +317,9 @@ class ConcreteFunction:
             else:
                 var_vals = [v.array for v in variables]
             out_vals, new_vals = self._jitted_keep(var_vals, arg_vals)
+            if self._checked:
+                err, (out_vals, new_vals) = out_vals, new_vals
+                checks.throw(err, f"tf.function {self._owner._name}")
             for j in self._out["changed"]:
                 variables[j].write_array(new_vals[j])
         else:
@@ -469,6 +486,9 @@ class Function:
                 conc = ConcreteFunction(self, args, kwargs)
             except Exception as e:
                 strip_jax_notes(e)
+                graph_e = errors.in_graph(e)  # static shape/dtype errors: TF's graph builder's ValueError/TypeError
+                if graph_e is not e:
+                    raise graph_e from None
                 raise
         except CreatedVariable:
             if self._called or self._created_on_first_call:
