@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
-import pathlib
 import warnings
 
 import numpy as np
@@ -13,8 +12,6 @@ import pytest
 
 import tfshim.keras.datasets  # noqa: F401
 from tfshim._src.keras import datasets as ds
-
-SHARED_MNIST = pathlib.Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "mnist"
 
 
 def _write_idx(path, arr):
@@ -127,10 +124,9 @@ def test_fashion_mnist_download_and_system_package(tmp_path, keras_home, monkeyp
     np.testing.assert_array_equal(a, xte)
 
 
-@pytest.mark.skipif(not SHARED_MNIST.exists(), reason="../shared/data/mnist is not present")
-def test_shared_real_mnist_test_split():
+def test_shared_real_mnist_test_split(shared_mnist):
     with pytest.warns(UserWarning):
-        (x, y), (xt, yt) = tfshim.keras.datasets.mnist.load_data(path=str(SHARED_MNIST))
+        (x, y), (xt, yt) = tfshim.keras.datasets.mnist.load_data(path=str(shared_mnist))
     assert x.shape == (10000, 28, 28) and x.dtype == np.uint8 and y.dtype == np.uint8
     assert np.bincount(y).tolist() == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
     assert x.max() == 255 and x.min() == 0

@@ -266,12 +266,8 @@ def test_compile_errors_and_metric_resolution(tf_ref):
     assert type(m.metrics[1]).__name__ == "CategoricalAccuracy"
 
 
-SHARED_MNIST = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "data", "mnist")
-
-
 @pytest.mark.slow  # ~12 s on an idle 2-core machine (two CNNs, one epoch each on 8,000 digits)
-@pytest.mark.skipif(not os.path.isdir(SHARED_MNIST), reason="../shared/data/mnist is not present")
-def test_mnist_real_digits_fit_one_epoch():
+def test_mnist_real_digits_fit_one_epoch(shared_mnist):
     """The guide's CNN and a small pooling CNN, trained with model.fit for ONE epoch on 8,000 real digits.
 
     Recorded (CPU): the guide's model (Conv-Conv-GlobalAveragePooling-Dense, Adam 1e-3) reaches only 14-27%
@@ -283,7 +279,7 @@ def test_mnist_real_digits_fit_one_epoch():
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        (x, y), _ = tfshim.keras.datasets.mnist.load_data(path=SHARED_MNIST)
+        (x, y), _ = tfshim.keras.datasets.mnist.load_data(path=str(shared_mnist))
     x = (x / 255.0).astype("float32")[..., None]
     y = y.astype("int64")
     L = tfshim.keras.layers
