@@ -12,6 +12,7 @@ else the Variable's own) and ``write_array`` writes it; everything above the cor
 from __future__ import annotations
 
 import contextlib
+import enum
 import sys
 import threading
 import weakref
@@ -60,11 +61,15 @@ def _sub(a: Any, b: Any) -> Any:
 
 
 
-class VariableSynchronization:
+class VariableSynchronization(enum.IntEnum):
+    """tf.VariableSynchronization (TF's is an ``enum.Enum``; this IntEnum also compares equal to the codes)."""
+
     AUTO, NONE, ON_WRITE, ON_READ = 0, 1, 2, 3
 
 
-class VariableAggregation:
+class VariableAggregation(enum.IntEnum):
+    """tf.VariableAggregation (TF's is an ``enum.Enum``; this IntEnum also compares equal to the codes)."""
+
     NONE, SUM, MEAN, ONLY_FIRST_REPLICA = 0, 1, 2, 3
 
 

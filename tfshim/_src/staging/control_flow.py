@@ -350,6 +350,8 @@ def scan(
     eflat, etree = _flat(elems)
     n = _leading(eflat)
     if initializer is None:
+        if n == 0:
+            _empty_without_initializer("tf.scan")
         init = jax.tree_util.tree_unflatten(etree, [t[-1 if reverse else 0] for t in eflat])
         sl = slice(None, n - 1) if reverse else slice(1, None)
         eflat = [t[sl] for t in eflat]
@@ -386,6 +388,23 @@ def scan(
     return res
 
 
+def _empty_without_initializer(fn_name: str) -> None:
+    raise errors.OutOfRangeError(
+        None, None,
+        f"{fn_name}: elems is empty (first dimension 0) and no initializer was given, so there is no first "
+        "element to start from (TF: 'Tried to read from index 0 but array size is: 0'); pass initializer=.")
+
+
+def _fold_empty(fn_name: str, elems: Any, initializer: Any) -> Any:
+    """None when ``elems`` has elements; else TF's result for an empty fold (the initializer) or its error."""
+    eflat, _ = _flat(_to_tensors(elems))
+    if _leading(eflat) != 0:
+        return None
+    if initializer is None:
+        _empty_without_initializer(fn_name)
+    return _to_tensors(initializer)
+
+
 def foldl(
     fn: Callable,
     elems: Any,
@@ -396,6 +415,9 @@ def foldl(
     name: Any = None,
 ) -> Any:
     """tf.foldl: the final accumulator of ``fn`` over axis 0 of ``elems``."""
+    empty = _fold_empty("tf.foldl", elems, initializer)
+    if empty is not None:
+        return empty
     res = scan(fn, elems, initializer=initializer)
     rf, rt = _flat(res)
     return jax.tree_util.tree_unflatten(rt, [r[-1] for r in rf])
@@ -411,6 +433,9 @@ def foldr(
     name: Any = None,
 ) -> Any:
     """tf.foldr: like foldl, from the last element to the first."""
+    empty = _fold_empty("tf.foldr", elems, initializer)
+    if empty is not None:
+        return empty
     res = scan(fn, elems, initializer=initializer, reverse=True)
     rf, rt = _flat(res)
     return jax.tree_util.tree_unflatten(rt, [r[0] for r in rf])
