@@ -858,7 +858,17 @@ def _full(shape, dtype, value):
 
 
 def _creation_shape(shape: Any, fn: str, op: str = "Fill", itemsize: int = 1) -> tuple:
-    dims = tuple(int(d) for d in _ints(shape, fn, "index_type", op).reshape(-1))
+    if isinstance(shape, (list, tuple)) and any(isinstance(d, float) for d in shape):
+        raise TypeError(f"{fn}: Cannot convert {shape!r} to EagerTensor of dtype int32 (a shape is integers).")
+    if _is_tensor(shape):  # a NumPy array of any integer type converts (as TF), a tensor must be int32/int64
+        kind = np.dtype(_t(shape).dtype.as_numpy_dtype)
+        if kind.kind in "iu" and kind not in (np.dtype(np.int32), np.dtype(np.int64)):
+            raise _invalid(op, f"Value for attr 'index_type' of {kind.name} is not in the list of allowed values: "
+                               f"int32, int64 (tfshim: {fn} needs an int32 or int64 shape; cast it with tf.cast)")
+    arr = _ints(shape, fn, "index_type", op)
+    if arr.ndim > 1:
+        raise _invalid(op, f"dims must represent a vector, got shape {_shape_str(arr.shape)} (tfshim: {fn})")
+    dims = tuple(int(d) for d in arr.reshape(-1))
     _check_dims(dims, op, itemsize)
     return dims
 
