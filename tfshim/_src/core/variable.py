@@ -117,6 +117,11 @@ class Variable:
         self._value = t.array
         self._lock = threading.Lock()
         self._shape = TensorShape(shape) if shape is not None else TensorShape(t.array.shape)
+        if shape is not None and not self._shape.is_compatible_with(TensorShape(t.array.shape)):
+            raise ValueError(
+                f"tf.Variable: the initial value's shape ({tuple(t.array.shape)}) is not compatible with the "
+                f"explicitly supplied `shape` argument ({self._shape}); pass a value of that shape, or "
+                "shape=tf.TensorShape(None) for a variable whose shape may change.")
         base = name if name is not None else "Variable"
         base = str(base).split(":")[0]
         scope = current_scope()
