@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 import tempfile
 from typing import Any, Callable
 
@@ -759,8 +760,20 @@ for _k, _f in KERAS.items():
 # checkpoint misuse and corruption (each library writes into its own fresh directory)
 
 
+_TMPDIRS: list[str] = []
+
+
 def _tmp(lib) -> str:
-    return tempfile.mkdtemp(prefix=f"diff-{lib.__name__}-")
+    d = tempfile.mkdtemp(prefix=f"diff-{lib.__name__}-")
+    _TMPDIRS.append(d)
+    return d
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _remove_tmpdirs():
+    yield
+    while _TMPDIRS:
+        shutil.rmtree(_TMPDIRS.pop(), ignore_errors=True)
 
 
 def _ckpt_saved(lib, value=(1.0, 2.0)):
