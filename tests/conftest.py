@@ -68,12 +68,16 @@ SHARED_DATA = pathlib.Path(__file__).resolve().parents[1].parent / "shared" / "d
 def shared_mnist() -> pathlib.Path:
     """The real MNIST test split in ``../shared/data/mnist``. Missing data FAILS the test (a silent skip would
     hide that the real-data tests never ran); TFSHIM_ALLOW_NO_SHARED_DATA=1 turns that into a skip."""
-    path = SHARED_DATA / "mnist"
-    files = ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
+    return require_shared_data(SHARED_DATA / "mnist", ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"))
+
+
+def require_shared_data(path: pathlib.Path, files: tuple) -> pathlib.Path:
+    """``path`` when every one of ``files`` is in it; else the test fails (or, with
+    TFSHIM_ALLOW_NO_SHARED_DATA=1, is skipped) with a message naming the missing files."""
     missing = [f for f in files if not (path / f).is_file()]
     if missing:
-        msg = (f"the shared MNIST data is missing: {', '.join(str(path / f) for f in missing)} "
-               "(put the MNIST test split there, or set TFSHIM_ALLOW_NO_SHARED_DATA=1 to skip the real-data tests)")
+        msg = (f"shared test data is missing: {', '.join(str(path / f) for f in missing)} "
+               "(put those files there, or set TFSHIM_ALLOW_NO_SHARED_DATA=1 to skip the real-data tests)")
         if os.environ.get("TFSHIM_ALLOW_NO_SHARED_DATA") == "1":
             pytest.skip("TFSHIM_ALLOW_NO_SHARED_DATA=1: " + msg)
         pytest.fail(msg)
