@@ -8,6 +8,7 @@ tests may never be skipped silently.
 from __future__ import annotations
 
 import os
+import pathlib
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
@@ -39,6 +40,48 @@ if os.environ.get("TFSHIM_MULTIDEVICE") != "1":
 def pytest_addoption(parser):
     parser.addoption("--fuzz-long", action="store_true", default=False,
                      help="run many more differential fuzz cases against TensorFlow (tests/test_fuzz_ops.py)")
+    parser.addoption("--differential-long", action="store_true", default=False,
+                     help="run the exploration mode of tests/test_differential.py (many more generated cases)")
+
+
+# Random test order (pytest-randomly, in the test extra): every run prints its seed; TFSHIM_TEST_SEED=N (or
+# ``-p randomly --randomly-seed=N``) replays an order; ``-p no:randomly`` runs in file order.
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config):
+    seed = os.environ.get("TFSHIM_TEST_SEED")
+    if seed and config.pluginmanager.hasplugin("randomly") and config.getoption("randomly_seed") == "default":
+        config.option.randomly_seed = int(seed)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if config.pluginmanager.hasplugin("randomly"):
+        seed = config.getoption("randomly_seed")
+        terminalreporter.write_line(f"random test order seed: {seed} (replay: TFSHIM_TEST_SEED={seed} python -m pytest ...)")
+    else:
+        terminalreporter.write_line("test order: file order (pytest-randomly disabled)")
+
+
+SHARED_DATA = pathlib.Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def shared_mnist() -> pathlib.Path:
+    """The real MNIST test split in ``../shared/data/mnist``. Missing data FAILS the test (a silent skip would
+    hide that the real-data tests never ran); TFSHIM_ALLOW_NO_SHARED_DATA=1 turns that into a skip."""
+    return require_shared_data(SHARED_DATA / "mnist", ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"))
+
+
+def require_shared_data(path: pathlib.Path, files: tuple) -> pathlib.Path:
+    """``path`` when every one of ``files`` is in it; else the test fails (or, with
+    TFSHIM_ALLOW_NO_SHARED_DATA=1, is skipped) with a message naming the missing files."""
+    missing = [f for f in files if not (path / f).is_file()]
+    if missing:
+        msg = (f"shared test data is missing: {', '.join(str(path / f) for f in missing)} "
+               "(put those files there, or set TFSHIM_ALLOW_NO_SHARED_DATA=1 to skip the real-data tests)")
+        if os.environ.get("TFSHIM_ALLOW_NO_SHARED_DATA") == "1":
+            pytest.skip("TFSHIM_ALLOW_NO_SHARED_DATA=1: " + msg)
+        pytest.fail(msg)
+    return path
 
 
 @pytest.fixture(scope="session")

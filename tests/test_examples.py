@@ -2,7 +2,7 @@
 
 examples/eager_essentials.py has a ``--reference-tf`` switch that runs the very same script on real
 TensorFlow; deterministic sections must print identical text, the random regression must converge the
-same way. The MNIST examples train on the real digits in ../shared/data/mnist (skipped if absent).
+same way. The MNIST examples train on the real digits in ../shared/data/mnist (missing data fails the test unless TFSHIM_ALLOW_NO_SHARED_DATA=1).
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ import tfshim
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "eager_essentials.py"
 FAST = ["--perf-size", "64", "--perf-steps", "3", "--images", "64", "--epochs", "2"]
-MNIST_DIR = ROOT.parent / "shared" / "data" / "mnist"
 
 
 def _run(*args: str, example: Path = EXAMPLE) -> str:
@@ -124,12 +123,16 @@ def test_default_run_shows_learning(capsys):
     assert acc > 0.2, out
 
 
-def test_default_data_is_the_shared_mnist_when_present():
+def test_default_data_is_synthetic_when_shared_mnist_is_absent(monkeypatch, tmp_path):
     mod = _example_module()
-    if not (mod.SHARED_MNIST / "t10k-images-idx3-ubyte.gz").exists():
-        images, labels, test_images, test_labels, what = mod.load_digits("auto", 100, 50)
-        assert what.startswith("SYNTHETIC")
-        return
+    monkeypatch.setattr(mod, "SHARED_MNIST", tmp_path / "no-mnist")
+    images, labels, test_images, test_labels, what = mod.load_digits("auto", 100, 50)
+    assert what.startswith("SYNTHETIC")
+
+
+def test_default_data_is_the_shared_mnist_when_present(shared_mnist):
+    mod = _example_module()
+    assert mod.SHARED_MNIST.resolve() == shared_mnist.resolve()
     images, labels, test_images, test_labels, what = mod.load_digits("auto", 100, 50)
     assert what.startswith("real MNIST digits") and images.shape == (100, 28, 28) and test_images.shape == (50, 28, 28)
     # the held-out images are the split's last ones, never the training ones
@@ -225,10 +228,9 @@ def _accuracy(out: str) -> float:
     return float(m.group(1))
 
 
-@pytest.mark.skipif(not MNIST_DIR.is_dir(), reason="real MNIST digits not in ../shared/data/mnist")
 @pytest.mark.parametrize("name", ["mnist_eager", "mnist_fit"])
-def test_mnist_examples_beat_chance(name, tmp_path):
-    out = _run("--data", str(MNIST_DIR), "--epochs", "2", "--lr", "0.01", "--out", str(tmp_path), "--device", "cpu",
+def test_mnist_examples_beat_chance(name, tmp_path, shared_mnist):
+    out = _run("--data", str(shared_mnist), "--epochs", "2", "--lr", "0.01", "--out", str(tmp_path), "--device", "cpu",
                example=ROOT / "examples" / f"{name}.py")
     assert "MNIST: 8000 training images, 2000 test images" in out  # the 10k test split, 80/20
     assert _accuracy(out) > 0.2, out  # chance is 0.1

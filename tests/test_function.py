@@ -426,3 +426,21 @@ def test_seeded_random_program_gives_eager_numbers_when_compiled():
         for x, y in zip(e, c):
             np.testing.assert_array_equal(x, y)
     assert not np.array_equal(compiled[0][0], compiled[1][0])
+
+
+def test_switch_case_after_dataset_maps_with_constants(tf_ref):
+    """Issue 16 §5: ``switch_case_and_case`` failed ("Execution supplied 2 arguments but compiled program
+    expected 7") whenever the tf.data map tests with constants ran first: a scalar constant first made while
+    a map function was traced was cached as a JAX tracer and captured by later compiled programs. This runs
+    them in that order on a cold scalar cache, and checks that no tracer is left in the cache."""
+    from jax._src.array import ArrayImpl
+    from test_data_pipeline import PIPELINES, check
+
+    from tfshim._src.core import convert
+
+    convert._scalar_cache.clear()
+    check(tf_ref, PIPELINES["map_const"])
+    check(tf_ref, PIPELINES["map_dict"])
+    leaked = [k for k, v in convert._scalar_cache.items() if type(v) is not ArrayImpl]
+    assert not leaked, f"tracers left in the scalar constant cache: {leaked}"
+    both(tf_ref, p_switch_case_and_case)

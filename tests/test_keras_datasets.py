@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
-import pathlib
 import warnings
 
 import numpy as np
@@ -13,8 +12,6 @@ import pytest
 
 import tfshim.keras.datasets  # noqa: F401
 from tfshim._src.keras import datasets as ds
-
-SHARED_MNIST = pathlib.Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "mnist"
 
 
 def _write_idx(path, arr):
@@ -127,10 +124,24 @@ def test_fashion_mnist_download_and_system_package(tmp_path, keras_home, monkeyp
     np.testing.assert_array_equal(a, xte)
 
 
-@pytest.mark.skipif(not SHARED_MNIST.exists(), reason="../shared/data/mnist is not present")
-def test_shared_real_mnist_test_split():
+def test_shared_real_mnist_test_split(shared_mnist):
     with pytest.warns(UserWarning):
-        (x, y), (xt, yt) = tfshim.keras.datasets.mnist.load_data(path=str(SHARED_MNIST))
+        (x, y), (xt, yt) = tfshim.keras.datasets.mnist.load_data(path=str(shared_mnist))
     assert x.shape == (10000, 28, 28) and x.dtype == np.uint8 and y.dtype == np.uint8
     assert np.bincount(y).tolist() == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
     assert x.max() == 255 and x.min() == 0
+
+
+def test_missing_shared_data_fails_loudly(tmp_path, monkeypatch):
+    """A test that needs ../shared/data fails when it is missing (naming the files); only
+    TFSHIM_ALLOW_NO_SHARED_DATA=1 turns that into a skip with the reason."""
+    from conftest import require_shared_data
+
+    monkeypatch.delenv("TFSHIM_ALLOW_NO_SHARED_DATA", raising=False)
+    with pytest.raises(pytest.fail.Exception, match="t10k-images-idx3-ubyte.gz"):
+        require_shared_data(tmp_path, ("t10k-images-idx3-ubyte.gz",))
+    monkeypatch.setenv("TFSHIM_ALLOW_NO_SHARED_DATA", "1")
+    with pytest.raises(pytest.skip.Exception, match="TFSHIM_ALLOW_NO_SHARED_DATA=1"):
+        require_shared_data(tmp_path, ("t10k-images-idx3-ubyte.gz",))
+    (tmp_path / "t10k-images-idx3-ubyte.gz").write_bytes(b"x")
+    assert require_shared_data(tmp_path, ("t10k-images-idx3-ubyte.gz",)) == tmp_path

@@ -14,4 +14,4 @@ __getattr__ = _populate(globals(), "data", {
     "AUTOTUNE": AUTOTUNE, "INFINITE_CARDINALITY": INFINITE_CARDINALITY, "UNKNOWN_CARDINALITY": UNKNOWN_CARDINALITY,
     "Options": Options, "ThreadingOptions": ThreadingOptions, "experimental": experimental,
 })
-del DatasetV2
+del DatasetV2, OwnedIterator  # tf.data.Iterator is TF's name for it

@@ -7,7 +7,7 @@ import importlib as _importlib
 
 from tfshim._src.api import populate as _populate
 from tfshim._src.keras import host_kernels as _host_kernels  # noqa: F401 - first-sighting twins
-from tfshim._src.keras.input import Input, InputLayer, KerasTensor  # noqa: F401
+from tfshim._src.keras.input import Input, KerasTensor  # noqa: F401
 from tfshim._src.keras.layer import InputSpec, Layer  # noqa: F401
 from tfshim._src.keras.model import Model  # noqa: F401
 from tfshim._src.keras.sequential import Sequential  # noqa: F401
@@ -16,8 +16,7 @@ from tfshim.keras import (  # noqa: F401
 )
 
 _extras = {
-    "Input": Input, "InputLayer": InputLayer, "InputSpec": InputSpec, "KerasTensor": KerasTensor, "Layer": Layer,
-    "Model": Model,
+    "Input": Input, "InputSpec": InputSpec, "KerasTensor": KerasTensor, "Layer": Layer, "Model": Model,
     "Sequential": Sequential, "activations": activations, "backend": backend,
     "initializers": initializers, "layers": layers, "models": models, "regularizers": regularizers, "utils": utils,
 }

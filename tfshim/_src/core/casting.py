@@ -17,8 +17,9 @@ def float_to_int(x: Any, dt: Any) -> Any:
     wide = np.dtype(np.int64) if dt.itemsize == 8 or dt == np.uint32 else np.dtype(np.int32)
     info = np.iinfo(wide)
     t = jnp.trunc(x)
-    # float(info.max) rounds up to 2**31 / 2**63, so ">=" marks every out-of-range value
-    bad = jnp.isnan(t) | (t < float(info.min)) | (t >= float(info.max))
+    # -info.min is 2**31 / 2**63 exactly (float(info.max) is exact for int32, so ">= info.max" wrongly
+    # rejected 2147483647.0 in float64): ">= 2**k" marks exactly the out-of-range values
+    bad = jnp.isnan(t) | (t < float(info.min)) | (t >= float(-info.min))
     v = jnp.where(bad, info.min, jnp.where(bad, 0, t).astype(wide))
     return v if dt == wide else v.astype(dt)
 

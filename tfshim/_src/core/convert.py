@@ -146,6 +146,8 @@ def _cast_python(arr: np.ndarray, dtype: _dt.DType, value: Any, fn: str) -> np.n
         _no_strings(value, fn)
     if arr.dtype == target:
         return arr
+    if arr.size == 0:  # ``tf.constant([], tf.int32)``: an empty list has no float to lose
+        return arr.astype(target)
     if arr.dtype.kind in "fc" and np.dtype(target).kind in "iub":
         # TF never converts a Python float to an integer/bool dtype, even 1.0
         raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")

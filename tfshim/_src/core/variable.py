@@ -12,6 +12,7 @@ else the Variable's own) and ``write_array`` writes it; everything above the cor
 from __future__ import annotations
 
 import contextlib
+import enum
 import sys
 import threading
 import weakref
@@ -60,11 +61,15 @@ def _sub(a: Any, b: Any) -> Any:
 
 
 
-class VariableSynchronization:
+class VariableSynchronization(enum.IntEnum):
+    """tf.VariableSynchronization (TF's is an ``enum.Enum``; this IntEnum also compares equal to the codes)."""
+
     AUTO, NONE, ON_WRITE, ON_READ = 0, 1, 2, 3
 
 
-class VariableAggregation:
+class VariableAggregation(enum.IntEnum):
+    """tf.VariableAggregation (TF's is an ``enum.Enum``; this IntEnum also compares equal to the codes)."""
+
     NONE, SUM, MEAN, ONLY_FIRST_REPLICA = 0, 1, 2, 3
 
 
@@ -112,6 +117,11 @@ class Variable:
         self._value = t.array
         self._lock = threading.Lock()
         self._shape = TensorShape(shape) if shape is not None else TensorShape(t.array.shape)
+        if shape is not None and not self._shape.is_compatible_with(TensorShape(t.array.shape)):
+            raise ValueError(
+                f"tf.Variable: the initial value's shape ({tuple(t.array.shape)}) is not compatible with the "
+                f"explicitly supplied `shape` argument ({self._shape}); pass a value of that shape, or "
+                "shape=tf.TensorShape(None) for a variable whose shape may change.")
         base = name if name is not None else "Variable"
         base = str(base).split(":")[0]
         scope = current_scope()

@@ -22,12 +22,11 @@ from .options import INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Options
 
 def as_int(value: Any, what: str) -> int:
     """A Python int from an int / NumPy / Tensor argument (TF accepts scalar tensors)."""
-    if isinstance(value, float):  # TF: Cannot convert 3.0 to EagerTensor of dtype int64 (NumPy floats cast)
-        raise TypeError(f"{what}: expected an integer scalar, received the float {value!r}; pass an int.")
-    try:
-        return int(np.asarray(value))
-    except (TypeError, ValueError):
-        raise TypeError(f"{what}: expected an integer scalar, received {value!r}.") from None
+    arr = np.asarray(value.numpy() if hasattr(value, "numpy") else value)
+    if arr.dtype.kind not in "iu" or arr.shape != ():
+        raise TypeError(f"{what}: Cannot convert {value!r} to EagerTensor of dtype int64 (expected an integer "
+                        "scalar).")
+    return int(arr)
 
 
 class DatasetV2:

@@ -189,7 +189,7 @@ class PaddedBatchDataset(_Unary):
                     mx = max(c.shape[d] for c in comp)
                     want = shape[d] if shape.rank is not None else None
                     if want is not None and mx > want:
-                        raise errors.InvalidArgumentError(
+                        raise errors.DataLossError(  # TF's class for this (from its IteratorGetNext)
                             None, None, "Attempted to pad to a smaller size than the input element.")
                     target.append(mx if want is None else want)
                 res = np.full([len(comp), *target], pad, dtype=comp[0].dtype)

@@ -12,7 +12,7 @@ from .input import is_keras_tensor
 
 
 def to_categorical(x: Any, num_classes: int | None = None) -> np.ndarray:
-    """tf.keras.utils.to_categorical(x, num_classes=None): one-hot float32 NumPy array."""
+    """tf.keras.utils.to_categorical(x, num_classes=None): one-hot NumPy array, float64 as Keras 3's."""
     x = np.asarray(x, dtype="int64")
     shape = x.shape
     if shape and shape[-1] == 1 and len(shape) > 1:
@@ -20,7 +20,7 @@ def to_categorical(x: Any, num_classes: int | None = None) -> np.ndarray:
     x = x.reshape(-1)
     if num_classes is None:
         num_classes = int(np.max(x)) + 1
-    out = np.zeros((x.shape[0], num_classes), dtype="float32")
+    out = np.zeros((x.shape[0], num_classes), dtype="float64")
     out[np.arange(x.shape[0]), x] = 1.0
     return out.reshape(shape + (num_classes,))
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import collections
 import math
 import numbers
+import os
 from typing import Any
 
 import jax
@@ -128,10 +129,33 @@ def _create(impl: Any, fn: str, **attrs: Any) -> Tensor:
     return wrap(out)
 
 
-def _check_dims(dims: tuple, op: str) -> None:
+def _check_dims(dims: tuple, op: str, itemsize: int = 1) -> None:
     for d in dims:
         if d < 0:
             raise _invalid(op, f"Dimension {d} must be >= 0")
+    check_size(dims, op, itemsize)
+
+
+def _physical_memory() -> int:
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - non-POSIX
+        return 1 << 62
+
+
+def check_size(dims: tuple, op: str, itemsize: int = 1) -> None:
+    """TF's checks before allocating a created tensor (XLA would abort the process on an int64 overflow):
+    more than 2**63 - 1 elements is InvalidArgumentError, more bytes than the machine has is
+    ResourceExhaustedError."""
+    n = 1
+    for d in dims:
+        n *= int(d)
+    if n > 2**63 - 1:
+        raise _invalid(op, f"Shape {_shape_str(dims)} would have more than 2**63 - 1 elements")
+    if n * itemsize > _physical_memory():
+        raise errors.ResourceExhaustedError(
+            None, None, f"OOM when allocating tensor with shape{_shape_str(dims)}: {n * itemsize} bytes is more "
+            f"than this machine's memory [Op:{op}]")
 
 
 def _static_dtype(dtype: Any, fn: str) -> _dt.DType:
@@ -852,22 +876,34 @@ def _full(shape, dtype, value):
     return jnp.full(shape, value, dtype=dtype)
 
 
-def _creation_shape(shape: Any, fn: str, op: str = "Fill") -> tuple:
-    dims = tuple(int(d) for d in _ints(shape, fn, "index_type", op).reshape(-1))
-    _check_dims(dims, op)
+def _creation_shape(shape: Any, fn: str, op: str = "Fill", itemsize: int = 1) -> tuple:
+    if isinstance(shape, (list, tuple)) and any(isinstance(d, float) for d in shape):
+        raise TypeError(f"{fn}: Cannot convert {shape!r} to EagerTensor of dtype int32 (a shape is integers).")
+    if _is_tensor(shape):  # a NumPy array of any integer type converts (as TF), a tensor must be int32/int64
+        kind = np.dtype(_t(shape).dtype.as_numpy_dtype)
+        if kind.kind in "iu" and kind not in (np.dtype(np.int32), np.dtype(np.int64)):
+            raise _invalid(op, f"Value for attr 'index_type' of {kind.name} is not in the list of allowed values: "
+                               f"int32, int64 (tfshim: {fn} needs an int32 or int64 shape; cast it with tf.cast)")
+    arr = _ints(shape, fn, "index_type", op)
+    if arr.ndim > 1:
+        raise _invalid(op, f"dims must represent a vector, got shape {_shape_str(arr.shape)} (tfshim: {fn})")
+    dims = tuple(int(d) for d in arr.reshape(-1))
+    _check_dims(dims, op, itemsize)
     return dims
 
 
 def zeros(shape: Any, dtype: Any = _dt.float32, name: Any = None, layout: Any = None) -> Tensor:
     """tf.zeros: a tensor of ``shape`` filled with zeros."""
     dt = _static_dtype(dtype, "tf.zeros")
-    return _create(_full, "tf.zeros", shape=_creation_shape(shape, "tf.zeros"), dtype=dt._np, value=0)
+    return _create(_full, "tf.zeros", shape=_creation_shape(shape, "tf.zeros", itemsize=dt.size), dtype=dt._np,
+                   value=0)
 
 
 def ones(shape: Any, dtype: Any = _dt.float32, name: Any = None, layout: Any = None) -> Tensor:
     """tf.ones: a tensor of ``shape`` filled with ones."""
     dt = _static_dtype(dtype, "tf.ones")
-    return _create(_full, "tf.ones", shape=_creation_shape(shape, "tf.ones"), dtype=dt._np, value=1)
+    return _create(_full, "tf.ones", shape=_creation_shape(shape, "tf.ones", itemsize=dt.size), dtype=dt._np,
+                   value=1)
 
 
 def zeros_like(input: Any, dtype: Any = None, name: Any = None, layout: Any = None) -> Tensor:  # noqa: A002
@@ -890,8 +926,8 @@ def _fill(v, shape):
 
 def fill(dims: Any, value: Any, name: Any = None, layout: Any = None) -> Tensor:
     """tf.fill: a tensor of shape ``dims`` filled with the scalar ``value`` (differentiable in value)."""
-    s = _creation_shape(dims, "tf.fill")
     v = _t(value)
+    s = _creation_shape(dims, "tf.fill", itemsize=v.array.dtype.itemsize)
     if v.array.size != 1:
         raise _invalid("Fill", f"value must be a scalar, got shape {_shape_str(v.array.shape)}")
     return run(_fill, (v,), "tf.fill", shape=s)

@@ -560,10 +560,13 @@ def _pool(op_name: str, tf_op: str, kind: str, input: Any, ksize: Any, strides: 
     st = _split_full(_spatial_list(strides, n, "strides", op_name, lengths), n, channels_first, "strides", op_name,
                      "Pooling is not yet supported on the batch dimension.")
     pad = _padding(padding, n, channels_first, op_name, tf_op, explicit_ok=kind == "max")
+    if any(int(v) <= 0 for v in st) or any(int(v) <= 0 for v in ks):
+        raise invalid(op_name, f"Stride and window size must be > 0, but got strides={list(st)}, ksize={list(ks)} "
+                               f"(tfshim: {op_name})")
     spatial = x.array.shape[2:] if channels_first else x.array.shape[1:-1]
     for i in range(n):
         o = _out_size(spatial[i], ks[i], st[i], 1, pad if isinstance(pad, str) else pad[i])
-        if o <= 0 and not (isinstance(pad, str) and pad == "SAME"):
+        if o <= 0 and not (isinstance(pad, str) and pad in ("SAME", "VALID")):
             raise invalid(op_name, f"Computed output size would be negative: {o} [input_size: {spatial[i]}, "
                                    f"effective_filter_size: {ks[i]}, stride: {st[i]}].")
     return run(_pool_impl, (x,), op_name, ksize=ks, strides=st, padding=pad, channels_first=channels_first,

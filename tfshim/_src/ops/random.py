@@ -34,6 +34,7 @@ from ..core.dispatch import primitive, run
 from ..core.stateless import outside_scopes
 from ..core.tensor import Tensor, wrap
 from ..core.variable import Variable
+from .array import check_size
 from .table import register
 
 _MAXINT32 = 2**31 - 1
@@ -206,6 +207,7 @@ def _shape(shape: Any, fn: str, tf_op: str) -> tuple:
     for d in dims:
         if d < 0:
             raise errors.InvalidArgumentError(None, None, f"{fn}: Dimension {d} must be >= 0 [Op:{tf_op}]")
+    check_size(dims, tf_op, 4)
     return dims
 
 

@@ -404,6 +404,23 @@ def scan(
     return res
 
 
+def _empty_without_initializer(fn_name: str) -> None:
+    raise errors.OutOfRangeError(
+        None, None,
+        f"{fn_name}: elems is empty (first dimension 0) and no initializer was given, so there is no first "
+        "element to start from (TF: 'Tried to read from index 0 but array size is: 0'); pass initializer=.")
+
+
+def _fold_empty(fn_name: str, elems: Any, initializer: Any) -> Any:
+    """None when ``elems`` has elements; else TF's result for an empty fold (the initializer) or its error."""
+    eflat, _ = _flat(_to_tensors(elems))
+    if _leading(eflat) != 0:
+        return None
+    if initializer is None:
+        _empty_without_initializer(fn_name)
+    return _to_tensors(initializer)
+
+
 def foldl(
     fn: Callable,
     elems: Any,
@@ -414,6 +431,9 @@ def foldl(
     name: Any = None,
 ) -> Any:
     """tf.foldl: the final accumulator of ``fn`` over axis 0 of ``elems``."""
+    empty = _fold_empty("tf.foldl", elems, initializer)
+    if empty is not None:
+        return empty
     res = scan(fn, elems, initializer=initializer)
     rf, rt = _flat(res)
     if rf and rf[0].shape[0] == 0:  # no element: the initializer itself
@@ -431,6 +451,9 @@ def foldr(
     name: Any = None,
 ) -> Any:
     """tf.foldr: like foldl, from the last element to the first."""
+    empty = _fold_empty("tf.foldr", elems, initializer)
+    if empty is not None:
+        return empty
     res = scan(fn, elems, initializer=initializer, reverse=True)
     rf, rt = _flat(res)
     if rf and rf[0].shape[0] == 0:

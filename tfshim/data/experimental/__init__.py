@@ -1,6 +1,6 @@
 """tf.data.experimental: re-exports of tfshim's implementation (see tfshim._src.data)."""
 
-from typing import Any
+from typing import Any as _Any
 
 from tfshim._src.api import populate as _populate
 from tfshim._src.data.options import (
@@ -9,7 +9,7 @@ from tfshim._src.data.options import (
 )
 
 
-def cardinality(dataset: Any) -> Any:
+def cardinality(dataset: _Any) -> _Any:
     """tf.data.experimental.cardinality(dataset): ``dataset.cardinality()``."""
     return dataset.cardinality()
 
