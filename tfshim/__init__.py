@@ -28,6 +28,7 @@ from tfshim._src.ops.init_ops import (  # noqa: E402
     RandomUniform as random_uniform_initializer, Zeros as zeros_initializer,
 )
 from tfshim._src.ops.interop import get_logger  # noqa: E402
+from tfshim._src.ops.variable_ops import IndexedSlices  # noqa: E402
 from tfshim._src.staging.control_flow import (
     case, cond, foldl, foldr, map_fn, scan, switch_case, vectorized_map, while_loop,
 )

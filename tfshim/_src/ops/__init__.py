@@ -16,6 +16,8 @@ for _family in ("math", "array", "reduction", "linalg", "nn", "random", "debuggi
 
 from . import host_kernels  # noqa: E402,F401 - registers the NumPy twins of first sightings
 from . import interop  # noqa: E402,F401 - tf.py_function, tf.numpy_function, tf.timestamp
+from . import variable_ops  # noqa: E402
 
 methods.bind(Tensor)
 methods.bind(Variable)
+variable_ops.attach(Variable)  # sliced assignment, scatter methods
