@@ -232,6 +232,7 @@ def _rank0_softmax(args, kwargs, ref, got, mutation) -> bool:
 _EXCLUSIONS: list = [
     ("sort", _any_nan, "order of NaN in tf.sort is unspecified in TF (top_k-based, NaN unordered)"),
     ("argsort", _any_nan, "order of NaN in tf.argsort is unspecified in TF (top_k-based, NaN unordered)"),
+    ("math.top_k", _any_nan, "order of NaN in tf.math.top_k is unspecified in TF (NaN unordered)"),
     ("nn.softmax", _rank0_softmax, "rank-0 softmax: TF AbortedError vs tfshim InvalidArgumentError"),
     ("nn.log_softmax", _rank0_softmax, "rank-0 log_softmax: TF AbortedError vs tfshim InvalidArgumentError"),
     ("linalg.det", _tf_has_no_kernel, "tfshim computes float16 determinants; TF has no float16 kernel"),
@@ -259,7 +260,7 @@ _EXCLUSIONS: list = [
     *[(n, _dtype_error_class, "invalid input dtype: TF's wrapper raises TypeError/ValueError first")
       for n in ("norm", "linspace", "nn.avg_pool2d", "scatter_nd", "tensordot", "math.logical_xor",
                 "math.l2_normalize", "math.reduce_std", "math.reduce_variance", "reduce_any", "reduce_all",
-                "math.angle", "math.multiply_no_nan")],
+                "math.angle", "math.multiply_no_nan", "math.top_k")],
     *[(n, _nonfinite_accumulation, "inf/NaN placement in accumulations depends on summation order")
       for n in ("nn.conv1d", "nn.conv2d", "linalg.matmul", "linalg.matvec", "tensordot", "einsum")],
 ]
