@@ -63,3 +63,14 @@ def test_polyval_gradient(tf_ref):
             y = lib.reduce_sum(lib.math.polyval([1.0, -2.0, 0.5], x))
         grads.append(tape.gradient(y, x))
     assert_same(*grads)
+
+
+def test_embedding_lookup_gradient(tf_ref):
+    """TF returns the gradient as IndexedSlices; its dense value equals tfshim's dense gradient."""
+    grads = []
+    for lib in (tf_ref, tfshim):
+        p = lib.Variable(np.arange(12, dtype=np.float32).reshape(4, 3))
+        with lib.GradientTape() as tape:
+            y = lib.reduce_sum(lib.nn.embedding_lookup(p, [0, 2, 2]) ** 2)
+        grads.append(lib.convert_to_tensor(tape.gradient(y, p)))
+    assert_same(*grads)

@@ -44,11 +44,47 @@ def _reciprocal_no_nan(x):
     return jnp.where(x == 0, jnp.zeros_like(x), 1 / jnp.where(x == 0, jnp.ones_like(x), x))
 
 
+def _expint(x):
+    # TF's Expint is NaN for negative x and -inf at 0 (JAX's expi continues to negative x).
+    out = _sp.expi(x)
+    return jnp.where(x < 0, jnp.nan, jnp.where(x == 0, -jnp.inf, out)).astype(x.dtype)
+
+
+def _igamma(a, x):
+    # TF's Igamma/Igammac are NaN outside a > 0, x >= 0 (JAX's gammainc gives limits there).
+    return jnp.where((a <= 0) | (x < 0), jnp.nan, _sp.gammainc(a, x)).astype(a.dtype)
+
+
+def _igammac(a, x):
+    return jnp.where((a <= 0) | (x < 0), jnp.nan, _sp.gammaincc(a, x)).astype(a.dtype)
+
+
 def _xlog1py(x, y):
     return jnp.where(x == 0, jnp.zeros_like(x), x * jnp.log1p(y))
 
 
 _sp = jax.scipy.special
+_HALF = np.dtype(np.float16)
+_BF16 = np.dtype(_dt.bfloat16._np)
+
+
+def _kernel_dtypes(fn: Any, op_name: str, tf_op: str, missing: tuple) -> Any:
+    """Wrap an op so dtypes TF registers no CPU kernel for raise TF's NotFoundError (checked on the
+    first input, before the dtype match, as TF's kernel lookup)."""
+    def wrapped(x: Any, *rest: Any, name: Any = None) -> Tensor:
+        dt = getattr(getattr(x, "dtype", None), "as_numpy_dtype", None)
+        dt = np.dtype(dt) if dt is not None else (x.dtype if isinstance(x, np.ndarray) else None)
+        if dt in missing:
+            raise errors.NotFoundError(None, None, f"Could not find device for node: {{{{node {tf_op}}}}} = "
+                                                   f"{tf_op}[T=DT_{_dt._BY_NP[dt].name.upper()}] (tfshim: "
+                                                   f"{op_name} has no {_dt._BY_NP[dt].name} kernel in TF; cast to "
+                                                   "float32)")
+        return fn(x, *rest)
+
+    wrapped.__name__, wrapped.__qualname__, wrapped.__doc__ = fn.__name__, fn.__qualname__, fn.__doc__
+    return wrapped
+
+
 _UNARY = [
     (("math.log_sigmoid",), "LogSigmoid", _log_sigmoid, FLOAT, "unary_float", True),
     (("math.acosh", "acosh"), "Acosh", jnp.arccosh, FC, "unary_ge1", True),
@@ -60,17 +96,22 @@ _UNARY = [
     (("math.bessel_i1", "math.special.bessel_i1"), "BesselI1", _sp.i1, FLOAT, "unary_float", True),
     (("math.bessel_i1e", "math.special.bessel_i1e"), "BesselI1e", _sp.i1e, FLOAT, "unary_float", True),
     (("math.special.spence",), "Spence", _sp.spence, FLOAT, "unary_pos", False),
-    (("math.special.expint",), "Expint", _sp.expi, FLOAT, "unary_pos", False),
+    (("math.special.expint",), "Expint", _expint, FLOAT, "unary_pos", False),
 ]
 _BINARY = [
     (("math.xlog1py",), "Xlog1py", _xlog1py, FC, "binary_pos", True),
-    (("math.igamma",), "Igamma", _sp.gammainc, FLOAT, "binary_pos", False),
-    (("math.igammac",), "Igammac", _sp.gammaincc, FLOAT, "binary_pos", False),
+    (("math.igamma",), "Igamma", _igamma, FLOAT, "binary_pos", False),
+    (("math.igammac",), "Igammac", _igammac, FLOAT, "binary_pos", False),
 ]
-for _names, _op, _impl, _allowed, _kind, _grad in _UNARY:
-    register(_names, unary(f"tf.{_names[0]}", _op, _impl, _allowed), kind=_kind, grad=_grad)
-for _names, _op, _impl, _allowed, _kind, _grad in _BINARY:
-    register(_names, binary(f"tf.{_names[0]}", _op, _impl, _allowed), kind=_kind, grad=_grad)
+_NO_HALF = {"Erfinv", "Ndtri", "Spence", "Expint", "Igamma", "Igammac"}  # TF: no float16/bfloat16 kernels
+_NO_BF16 = {"BesselI0", "BesselI0e", "BesselI1", "BesselI1e"}
+for _rows, _factory in ((_UNARY, unary), (_BINARY, binary)):
+    for _names, _op, _impl, _allowed, _kind, _grad in _rows:
+        _f = _factory(f"tf.{_names[0]}", _op, _impl, _allowed)
+        _missing = (_HALF, _BF16) if _op in _NO_HALF else (_BF16,) if _op in _NO_BF16 else ()
+        if _missing:
+            _f = _kernel_dtypes(_f, f"tf.{_names[0]}", _op, _missing)
+        register(_names, _f, kind=_kind, grad=_grad)
 log_sigmoid = unary("tf.math.log_sigmoid", "LogSigmoid", _log_sigmoid, FLOAT)
 
 
