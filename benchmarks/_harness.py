@@ -149,7 +149,7 @@ def machine_info() -> dict[str, str]:
         info["tensorflow"] = "not installed"
     import tfshim
 
-    info["tfshim"] = tfshim.__version__
+    info["tfshim"] = tfshim.__tfshim_version__
     devs = jax.devices()
     info["jax_backend"] = jax.default_backend()
     if devs and devs[0].platform != "cpu":

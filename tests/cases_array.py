@@ -143,6 +143,9 @@ def _one_hot():
         ((i, 3), {}), ((i, 4), {"dtype": Lit("int32")}), ((i, 3), {"on_value": 2.0, "off_value": -1.0}),
         ((np.array([[0, 1]], np.int64), 3), {"axis": 1}), ((i, 3), {"on_value": 5}),
         ((i, 3), {"on_value": 2.0, "off_value": 1}), ((i, 3), {"axis": 5}), ((i, -1), {}),
+        ((np.array([0.0, 1.7, -1.0], np.float32), 3), {}), ((Lit(np.array([1.0, 2.9])), 3), {}),
+        ((Lit([0.0, 2.0]), 3), {}), ((Lit(1.0), 3), {}), ((Lit([0, 2]), 3), {}),
+        ((np.array([1, 2], np.int16), 3), {}), ((np.array([1, 2], np.uint8), 3), {}),
     ]
 
 
@@ -261,6 +264,117 @@ def _roll():
     return [((_f(2, 3, dtype="float64"), 1, 0), {}), ((_f(2, 3), [1, -1], [0, 1]), {}), ((_i(5), 7, 0), {})]
 
 
+def _slice():
+    a = _f(3, 4, 5, dtype="float64")
+    return [
+        ((a, [0, 1, 2], [2, 2, 3]), {}), ((a, [1, 0, 0], [-1, -1, 2]), {}), ((_f(4, 3), [1, 0], [2, 3]), {}),
+        ((_i(6), np.array([2], np.int64), np.array([3], np.int64)), {}), ((_f(4), [4], [0]), {}),
+        ((_f(4), [3], [2]), {}), ((_f(4), [5], [-1]), {}), ((_f(4, 3), [0], [1]), {}), ((_f(4), [0.5], [1]), {}),
+    ]
+
+
+def _strided_slice():
+    a = _f(4, 5, 6, dtype="float64")
+    return [
+        ((a, [1, 0, 0], [3, 5, 6], [1, 2, 3]), {}),
+        ((a, [0, 0, 0], [0, 0, 0], [1, 1, 1]), {"begin_mask": 7, "end_mask": 7}),
+        ((a, [-1, 4, 0], [0, 0, 6], [-1, -2, 2]), {"end_mask": 1}),
+        ((a, [2, 0], [3, 0], [1, 1]), {"shrink_axis_mask": 1, "end_mask": 2}),
+        ((a, [0, 1], [0, 3], [1, 1]), {"ellipsis_mask": 1}),
+        ((a, [0, 0, 1], [0, 0, 2], [1, 1, 1]), {"new_axis_mask": 2, "begin_mask": 1, "end_mask": 1}),
+        ((a, [1, 0, 0, 2], [2, 0, 0, 4], [1, 1, 1, 1]), {"new_axis_mask": 2, "ellipsis_mask": 4,
+                                                          "shrink_axis_mask": 1}),
+        ((_f(5), [-2], [0], [1]), {"shrink_axis_mask": 1}),
+        ((_i(6, 2), [5, 1], [0, 2], [-2, 1]), {}),
+        ((_f(5), [7], [8], [1]), {"shrink_axis_mask": 1}),
+        ((_f(5), [0], [5], [0]), {}),
+        ((_f(5), [0, 0], [5], [1]), {}),
+    ]
+
+
+def _tensor_scatter():
+    t = _f(5, 3, dtype="float64")
+    return [
+        ((t, np.array([[1], [3]], np.int32), _f(2, 3, dtype="float64")), {}),
+        ((t, np.array([[0, 1], [4, 2]], np.int64), _f(2, dtype="float64")), {}),
+        ((_f(4), np.array([[1], [2]]), _f(2)), {}),
+        ((_i(4), np.array([[0], [3]]), _i(2)), {}),
+        ((_f(4), np.array([[[1], [2]], [[0], [3]]]), _f(2, 2)), {}),
+        ((_f(4), np.array([[5]]), _f(1)), {}),
+        ((_f(4), np.array([[-1]]), _f(1)), {}),
+        ((_f(4), np.array([[1]]), _f(2)), {}),
+        ((_f(4), np.array([[1.0]], np.float32), _f(1)), {}),
+        ((_f(4), np.array([[1]]), _f(1, dtype="float64")), {}),
+        ((_f(2, 2), np.array([[0, 0, 0]]), _f(1)), {}),
+    ]
+
+
+def _tensor_scatter_minmax():
+    return [((_f(5), np.array([[1], [3], [1]]), _f(3)), {}), ((_i(2, 3), np.array([[0]]), _i(1, 3)), {}),
+            ((_f(4), np.array([[9]]), _f(1)), {})]
+
+
+def _segment():
+    d = _f(6, 2, dtype="float64")
+    ids = np.array([0, 0, 1, 3, 3, 3], np.int32)
+    return [
+        ((d, ids), {}), ((_f(6), ids), {}), ((_i(6, lo=-5, hi=5), np.array([0, 1, 1, 1, 2, 2], np.int64)), {}),
+        ((_f(4), np.array([1, 1, 2, 2])), {}), ((_f(4), np.array([1, 0, 2, 2])), {}),
+        ((_f(4), np.array([0, 1, 2])), {}), ((_f(4), np.array([0.0, 1, 2, 3], np.float32)), {}),
+        ((_f(3, 2), np.array([[0, 1, 2]])), {}),
+    ]
+
+
+def _unsorted_segment():
+    d = _f(6, 2, dtype="float64")
+    return [
+        ((d, np.array([2, 0, 2, 1, 0, 2], np.int32), 4), {}), ((_f(6), np.array([1, 1, -1, 0, 3, 3]), 5), {}),
+        ((_f(2, 3, dtype="float64"), np.array([[0, 1, 0], [2, 2, 1]]), 3), {}),
+        ((_i(5, lo=-5, hi=5), np.array([0, 1, 0, 1, 1]), np.array(3, np.int64)), {}),
+        ((_f(4), np.array([0, 1, 5, 1]), 3), {}), ((_f(4), np.array([0, 1]), 3), {}),
+        ((_f(4), np.array([0, 1, 1, 0]), 2.0), {}),
+    ]
+
+
+def _confusion_matrix():
+    lab, pred = np.array([0, 1, 2, 1, 1]), np.array([0, 2, 2, 1, 0])
+    return [
+        ((lab, pred), {}), ((lab, pred), {"num_classes": 4}), ((lab.astype(np.int32), pred.astype(np.int32)),
+                                                               {"weights": _f(5), "dtype": Lit("float32")}),
+        ((lab, pred), {"num_classes": 2}), ((np.array([0, -1]), np.array([0, 0])), {}),
+        ((np.array([0, 1]), np.array([0, 1, 1])), {}),
+    ]
+
+
+def _bincount():
+    a = np.array([1, 1, 4, 0, 4, 4], np.int32)
+    return [
+        ((a,), {}), ((a,), {"minlength": 8}), ((a,), {"maxlength": 3}), ((a,), {"weights": _f(6)}),
+        ((a.astype(np.int64),), {"dtype": Lit("float32")}), ((a,), {"binary_output": True}),
+        ((np.array([1, -1], np.int32),), {}), ((np.array([1.0, 2.0], np.float32),), {}),
+        ((np.zeros((0,), np.int32),), {}),
+    ]
+
+
+def _invert_permutation():
+    return [((np.array([3, 0, 2, 1], np.int32),), {}), ((np.array([1, 0], np.int64),), {}),
+            ((np.array([1, 1], np.int32),), {}), ((np.array([[0]], np.int32),), {}),
+            ((np.array([0.0], np.float32),), {})]
+
+
+def _cumulative_logsumexp():
+    a = _f(3, 4, dtype="float64")
+    return [((a,), {}), ((a,), {"axis": 1}), ((a,), {"axis": 1, "exclusive": True}),
+            ((_f(5),), {"reverse": True}), ((_f(2, 3),), {"axis": -1, "exclusive": True, "reverse": True}),
+            ((a,), {"axis": 2}), ((_i(3),), {})]
+
+
+def _in_top_k():
+    p = np.array([[0.1, 0.8, 0.1], [0.3, 0.3, 0.4], [0.5, 0.2, 0.3]], np.float32)
+    return [((np.array([1, 0, 2], np.int32), p, 1), {}), ((np.array([1, 0, 2]), p, 2), {}),
+            ((np.array([1, 0, 2]), p.astype(np.float64), 1), {}), ((np.array([1, 0]), p, 1), {})]
+
+
 def _seeded(gen: Callable[[], list]) -> Callable[[], list]:
     """The same sample values on every call (the forward, gradient and finite-difference tests)."""
 
@@ -281,5 +395,10 @@ _ALL: dict[str, Callable[[], list]] = {
     "clip_by_value": _clip_by_value, "clip_by_norm": _clip_by_norm, "clip_by_global_norm": _clip_by_global_norm,
     "sort": _sort, "reverse": _reverse, "unique": _unique, "where": _where, "identity_n": _identity_n,
     "meshgrid": _meshgrid, "repeat": _repeat, "roll": _roll,
+    "slice": _slice, "strided_slice": _strided_slice, "tensor_scatter": _tensor_scatter,
+    "tensor_scatter_minmax": _tensor_scatter_minmax,
+    "segment": _segment, "unsorted_segment": _unsorted_segment, "confusion_matrix": _confusion_matrix,
+    "bincount": _bincount, "invert_permutation": _invert_permutation,
+    "cumulative_logsumexp": _cumulative_logsumexp, "in_top_k": _in_top_k,
 }
 CASES: dict[str, Callable[[], list]] = {k: _seeded(g) for k, g in _ALL.items()}

@@ -221,6 +221,131 @@ def _avg_pool_nd():
     ]
 
 
+def _embedding_lookup():
+    rng = _rng()
+    p = _a(rng, (6, 3), "float64")
+    return [
+        ((p, np.array([0, 5, 2, 2], np.int32)), {}), ((p, np.array([[1, 0], [3, 4]], np.int64)), {}),
+        ((p, np.array([1, 4])), {"max_norm": Lit(1.0)}), (([_a(rng, (3, 2)), _a(rng, (2, 2))], np.array([0, 4, 3])), {}),
+        ((p, np.array([6])), {}), ((p, np.array([-1])), {}), ((p, np.array([1.0], np.float32)), {}),
+    ]
+
+
+def _depthwise_conv2d():
+    rng = _rng()
+    x, w = _a(rng, (2, 5, 6, 3), "float64"), _a(rng, (2, 3, 3, 2), "float64")
+    return [
+        ((x, w, Lit([1, 1, 1, 1]), Lit("SAME")), {}), ((x, w, Lit([1, 2, 2, 1]), Lit("VALID")), {}),
+        ((_a(rng, (1, 6, 6, 2)), _a(rng, (3, 3, 2, 1)), Lit([1, 1, 1, 1]), Lit("SAME")), {"dilations": Lit([2, 2])}),
+        ((x, _a(rng, (2, 3, 2, 2), "float64"), Lit([1, 1, 1, 1]), Lit("SAME")), {}),
+        ((x.astype(np.float32), w, Lit([1, 1, 1, 1]), Lit("SAME")), {}),
+    ]
+
+
+def _separable_conv2d():
+    rng = _rng()
+    x = _a(rng, (2, 5, 6, 3), "float64")
+    return [
+        ((x, _a(rng, (2, 2, 3, 2), "float64"), _a(rng, (1, 1, 6, 4), "float64"), Lit([1, 1, 1, 1]), Lit("SAME")), {}),
+        ((x, _a(rng, (3, 3, 3, 1), "float64"), _a(rng, (1, 1, 3, 2), "float64"), Lit([1, 2, 2, 1]), Lit("VALID")), {}),
+        ((x, _a(rng, (3, 3, 3, 1), "float64"), _a(rng, (2, 1, 3, 2), "float64"), Lit([1, 1, 1, 1]), Lit("VALID")), {}),
+    ]
+
+
+def _conv2d_transpose():
+    rng = _rng()
+    x, w = _a(rng, (2, 3, 4, 5), "float64"), _a(rng, (3, 3, 2, 5), "float64")
+    return [
+        ((x, w, Lit([2, 6, 8, 2]), Lit(2)), {"padding": Lit("SAME")}),
+        ((x, w, Lit([2, 7, 9, 2]), Lit(2)), {"padding": Lit("VALID")}),
+        ((x, w, Lit([2, 5, 6, 2]), Lit(1)), {"padding": Lit("VALID")}),
+        ((_a(rng, (1, 4, 4, 3)), _a(rng, (2, 2, 1, 3)), Lit([1, 4, 4, 1]), Lit(1)), {"dilations": Lit(2)}),
+        ((x, w, Lit([2, 9, 9, 2]), Lit(2)), {"padding": Lit("SAME")}),
+        ((x, w, Lit([2, 6, 8, 3]), Lit(2)), {"padding": Lit("SAME")}),
+    ]
+
+
+def _conv1d_transpose():
+    rng = _rng()
+    return [((_a(rng, (2, 4, 3), "float64"), _a(rng, (3, 2, 3), "float64"), Lit([2, 8, 2]), Lit(2)), {}),
+            ((_a(rng, (2, 4, 3), "float64"), _a(rng, (3, 2, 3), "float64"), Lit([2, 6, 2]), Lit(1)),
+             {"padding": Lit("VALID")})]
+
+
+def _conv3d_transpose():
+    rng = _rng()
+    return [((_a(rng, (1, 2, 3, 2, 3), "float64"), _a(rng, (2, 2, 2, 2, 3), "float64"), Lit([1, 4, 6, 4, 2]),
+              Lit(2)), {})]
+
+
+def _conv3d():
+    rng = _rng()
+    x = _a(rng, (1, 4, 5, 3, 2), "float64")
+    return [((x, _a(rng, (2, 2, 2, 2, 3), "float64"), Lit([1, 1, 1, 1, 1]), Lit("SAME")), {}),
+            ((x, _a(rng, (3, 2, 1, 2, 2), "float64"), Lit([1, 2, 1, 2, 1]), Lit("VALID")), {}),
+            ((x, _a(rng, (2, 2, 2, 3, 3), "float64"), Lit([1, 1, 1, 1, 1]), Lit("SAME")), {})]
+
+
+def _pool1d():
+    rng = _rng()
+    return [((_a(rng, (2, 7, 3), "float64"), Lit(2), Lit(2), Lit("SAME")), {}),
+            ((_a(rng, (2, 7, 3)), Lit(3), Lit(1), Lit("VALID")), {})]
+
+
+def _pool3d():
+    rng = _rng()
+    return [((_a(rng, (1, 4, 5, 3, 2)), Lit(2), Lit(2), Lit("SAME")), {}),
+            ((_a(rng, (1, 4, 5, 3, 2)), Lit([1, 2, 2, 1, 1]), Lit([1, 1, 2, 1, 1]), Lit("VALID")), {})]
+
+
+def _batch_normalization():
+    rng = _rng()
+    x = _a(rng, (4, 3), "float64")
+    m, v = _a(rng, (3,), "float64"), _a(rng, (3,), "float64", 0.1, 2.0)
+    return [((x, m, v, _a(rng, (3,), "float64"), _a(rng, (3,), "float64"), Lit(1e-3)), {}),
+            ((x, m, v, Lit(None), Lit(None), Lit(1e-3)), {}),
+            ((x.astype(np.float32), m.astype(np.float32), v.astype(np.float32), Lit(None), Lit(2.0), Lit(0.0)), {}),
+            ((x, m.astype(np.float32), v, Lit(None), Lit(None), Lit(1e-3)), {})]
+
+
+def _weighted_ce():
+    rng = _rng()
+    lg, lb = _a(rng, (3, 4), "float64"), _a(rng, (3, 4), "float64", 0.0, 1.0)
+    return [((lb, lg, Lit(2.0)), {}), ((lb.astype(np.float32), lg.astype(np.float32), Lit(0.5)), {}),
+            ((lb, lg[:2], Lit(2.0)), {})]
+
+
+def _log_poisson_loss():
+    rng = _rng()
+    t, li = _a(rng, (5,), "float64", 0.0, 4.0), _a(rng, (5,), "float64")
+    return [((t, li), {}), ((t, li), {"compute_full_loss": Lit(True)}), ((t[:3], li), {})]
+
+
+def _normalize_moments():
+    rng = _rng()
+    return [((np.array(4.0), _a(rng, (3,), "float64"), _a(rng, (3,), "float64", 5.0, 9.0), Lit(None)), {}),
+            ((np.array(4.0, np.float32), _a(rng, (3,)), _a(rng, (3,), "float32", 5.0, 9.0), _a(rng, (3,))), {})]
+
+
+def _space_to_depth():
+    rng = _rng()
+    return [((_a(rng, (2, 4, 6, 3), "float64"), Lit(2)), {}), ((_a(rng, (1, 3, 6, 6), "float64"), Lit(3)),
+                                                                  {"data_format": Lit("NHWC")}),
+            ((_a(rng, (2, 4, 5, 3)), Lit(2)), {}), ((_a(rng, (2, 4, 4, 3)), Lit(1)), {})]
+
+
+def _depth_to_space():
+    rng = _rng()
+    return [((_a(rng, (2, 2, 3, 8), "float64"), Lit(2)), {}), ((_a(rng, (2, 2, 3, 6)), Lit(2)), {}),
+            ((_a(rng, (1, 2, 2, 18), "float64"), Lit(3)), {})]
+
+
+def _crelu():
+    rng = _rng()
+    return [((_a(rng, (2, 3), "float64"),), {}), ((_a(rng, (2, 3)),), {"axis": Lit(0)}),
+            ((_a(rng, (2, 3)),), {"axis": Lit(2)})]
+
+
 CASES = {
     "nn_act": _act(("float32", "float64")),
     "nn_act_int": _act(("float32", "float64", "int32")),
@@ -240,4 +365,10 @@ CASES = {
     "avg_pool": _avg_pool,
     "max_pool_nd": _max_pool_nd,
     "avg_pool_nd": _avg_pool_nd,
+    "embedding_lookup": _embedding_lookup, "depthwise_conv2d": _depthwise_conv2d,
+    "separable_conv2d": _separable_conv2d, "conv2d_transpose": _conv2d_transpose,
+    "conv1d_transpose": _conv1d_transpose, "conv3d_transpose": _conv3d_transpose, "conv3d": _conv3d,
+    "pool1d": _pool1d, "pool3d": _pool3d, "batch_normalization": _batch_normalization, "weighted_ce": _weighted_ce,
+    "log_poisson_loss": _log_poisson_loss, "normalize_moments": _normalize_moments,
+    "space_to_depth": _space_to_depth, "depth_to_space": _depth_to_space, "crelu": _crelu,
 }

@@ -98,6 +98,8 @@ CASES: dict[str, Callable[[], list]] = {
     "unary_float": _unary(FLOATS),
     "unary_pos": _unary(FLOATS, 0.1, 4.0),
     "unary_unit": _unary(FLOATS, -0.9, 0.9),
+    "unary_ge1": _unary(FLOATS, 1.1, 4.0),
+    "unary_prob": _unary(FLOATS, 0.05, 0.95),
     "unary_nonzero": _unary(FLOATS + ("int32",), transform=_nonzero),
     "unary_abs": _unary(FLOATS + ("int32", "int64")),
     "unary_round": _unary(FLOATS, transform=_halves),

@@ -222,6 +222,12 @@ def _dtype_error_class(args, kwargs, ref, got, mutation) -> bool:
     return mutation == "dtype" and isinstance(ref, Exception) and isinstance(got, Exception)
 
 
+def _igamma_edge(args, kwargs, ref, got, mutation) -> bool:
+    """Inputs outside the incomplete gamma function's domain (a <= 0, x <= 0, NaN): only there."""
+    arrs = [a for a in _arrays_in(args) if a.dtype.kind == "f"]
+    return len(arrs) == 2 and any((np.isnan(a) | (a <= 0)).any() for a in arrs)
+
+
 def _rank0_softmax(args, kwargs, ref, got, mutation) -> bool:
     """TF's CPU Softmax kernel reports a rank-0 input as AbortedError; tfshim raises InvalidArgumentError
     (the documented class for a bad argument). Only that pair of classes is excluded."""
@@ -232,6 +238,7 @@ def _rank0_softmax(args, kwargs, ref, got, mutation) -> bool:
 _EXCLUSIONS: list = [
     ("sort", _any_nan, "order of NaN in tf.sort is unspecified in TF (top_k-based, NaN unordered)"),
     ("argsort", _any_nan, "order of NaN in tf.argsort is unspecified in TF (top_k-based, NaN unordered)"),
+    ("math.top_k", _any_nan, "order of NaN in tf.math.top_k is unspecified in TF (NaN unordered)"),
     ("nn.softmax", _rank0_softmax, "rank-0 softmax: TF AbortedError vs tfshim InvalidArgumentError"),
     ("nn.log_softmax", _rank0_softmax, "rank-0 log_softmax: TF AbortedError vs tfshim InvalidArgumentError"),
     ("linalg.det", _tf_has_no_kernel, "tfshim computes float16 determinants; TF has no float16 kernel"),
@@ -240,6 +247,10 @@ _EXCLUSIONS: list = [
     ("math.argmax", _any_nan, "index of NaN in argmin/argmax is unspecified (Eigen vs XLA comparisons)"),
     ("nn.max_pool", _any_nan, "TF's max-pooling kernels drop NaN depending on its position in the window"),
     ("nn.max_pool2d", _any_nan, "TF's max-pooling kernels drop NaN depending on its position in the window"),
+    ("nn.max_pool1d", _any_nan, "TF's max-pooling kernels drop NaN depending on its position in the window"),
+    ("math.igamma", _igamma_edge, "TF's Igamma at its domain edges (x = 0 with a <= 0 or NaN) differs from JAX's"),
+    ("math.igammac", _igamma_edge, "TF's Igammac at its domain edges (x = 0 with a <= 0 or NaN) differs from JAX's"),
+    ("nn.max_pool3d", _any_nan, "TF's max-pooling kernels drop NaN depending on its position in the window"),
     ("linalg.cholesky", _nan_result, "TF leaves uninitialised values in the upper triangle when it fails "
      "(NaN or non-positive-definite input); tfshim writes zeros there"),
     ("linalg.solve", _tf_no_kernel_both_raise, "float16: TF has no CPU kernel (NotFoundError); tfshim checks dtypes"),
@@ -259,9 +270,11 @@ _EXCLUSIONS: list = [
     *[(n, _dtype_error_class, "invalid input dtype: TF's wrapper raises TypeError/ValueError first")
       for n in ("norm", "linspace", "nn.avg_pool2d", "scatter_nd", "tensordot", "math.logical_xor",
                 "math.l2_normalize", "math.reduce_std", "math.reduce_variance", "reduce_any", "reduce_all",
-                "math.angle", "math.multiply_no_nan")],
+                "math.angle", "math.multiply_no_nan", "math.top_k")],
     *[(n, _nonfinite_accumulation, "inf/NaN placement in accumulations depends on summation order")
-      for n in ("nn.conv1d", "nn.conv2d", "linalg.matmul", "linalg.matvec", "tensordot", "einsum")],
+      for n in ("nn.conv1d", "nn.conv2d", "linalg.matmul", "linalg.matvec", "tensordot", "einsum",
+                "nn.conv3d", "nn.depthwise_conv2d", "nn.separable_conv2d", "nn.conv2d_transpose",
+                "nn.conv1d_transpose", "nn.conv3d_transpose", "nn.avg_pool1d", "nn.avg_pool3d")],
 ]
 
 

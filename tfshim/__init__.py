@@ -23,6 +23,12 @@ from tfshim._src.core.dtypes import (
     int32, int64, string, uint8, uint16, uint32, uint64,
 )
 from tfshim._src.module import Module  # noqa: E402
+from tfshim._src.ops.init_ops import (  # noqa: E402
+    Constant as constant_initializer, Ones as ones_initializer, RandomNormal as random_normal_initializer,
+    RandomUniform as random_uniform_initializer, Zeros as zeros_initializer,
+)
+from tfshim._src.ops.interop import get_logger  # noqa: E402
+from tfshim._src.ops.variable_ops import IndexedSlices  # noqa: E402
 from tfshim._src.staging.control_flow import (
     case, cond, foldl, foldr, map_fn, scan, switch_case, vectorized_map, while_loop,
 )
@@ -37,9 +43,15 @@ from tfshim import (  # noqa: E402,F401
     autodiff, bitwise, config, data, debugging, distribute, dtypes, errors, image, keras, linalg, math, nn, random,
     test, train,
 )
+from tfshim import nest, types, version  # noqa: E402,F401
 
 newaxis = None
-__version__ = "0.1.0"
+__version__ = version.VERSION  # the TensorFlow API version tfshim implements (programs check it)
+__tfshim_version__ = version.TFSHIM_VERSION
+initializers = keras.initializers  # TF2's aliases of the Keras namespaces
+losses = keras.losses
+metrics = keras.metrics
+optimizers = keras.optimizers
 
 
 def executing_eagerly() -> bool:

@@ -15,6 +15,8 @@ from tfshim.keras import (  # noqa: F401
     activations, backend, initializers, layers, models, regularizers, utils,
 )
 
+__version__ = "3.15.1"  # the Keras 3 API tfshim follows (the Keras that TF 2.21 ships with)
+
 _extras = {
     "Input": Input, "InputSpec": InputSpec, "KerasTensor": KerasTensor, "Layer": Layer, "Model": Model,
     "Sequential": Sequential, "activations": activations, "backend": backend,

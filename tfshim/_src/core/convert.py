@@ -1,7 +1,8 @@
 """tf.constant / tf.convert_to_tensor with TF's conversion rules.
 
 Python float → float32, Python int → int32 (int64 when it does not fit), bool → bool,
-complex → complex128, NumPy values keep their dtype, nested lists as TF (mixed bool/number and
+complex → complex128, NumPy values keep their dtype unless a dtype is asked (then NumPy's cast, as TF),
+nested lists as TF (mixed bool/number and
 ragged lists are errors). Objects with a ``__tf_tensor__(dtype, name)`` method (Variables)
 convert through it.
 """
@@ -218,7 +219,11 @@ def convert_to_tensor(value: Any, dtype: Any = None, dtype_hint: Any = None, nam
                 return _make(_cast_python(_python_raw(value, "tf.convert_to_tensor")[0], hint, value, ""))
             except (TypeError, ValueError):
                 pass
-    return _make(_to_numpy(value, dt, "tf.convert_to_tensor", allow_cast=False))
+        elif isinstance(value, (np.ndarray, np.generic)) and hint._np is not None and value.dtype.kind not in "USO":
+            dt = hint  # TF: the hinted conversion of a NumPy value always succeeds (NumPy's cast)
+    # TF casts a NumPy array or scalar to the requested dtype with NumPy's cast (float64 → float32,
+    # int64 → int32 wrapping, float → int truncating), unlike Python values and Tensors.
+    return _make(_to_numpy(value, dt, "tf.convert_to_tensor", allow_cast=True))
 
 
 def constant(value: Any, dtype: Any = None, shape: Any = None, name: Any = "Const") -> Tensor:

@@ -15,6 +15,11 @@ for _family in ("math", "array", "reduction", "linalg", "nn", "random", "debuggi
             raise
 
 from . import host_kernels  # noqa: E402,F401 - registers the NumPy twins of first sightings
+from . import interop  # noqa: E402,F401 - tf.py_function, tf.numpy_function, tf.timestamp
+from . import variable_ops  # noqa: E402
+from . import math_extra  # noqa: E402,F401 - log_sigmoid, specials, segment ops, confusion_matrix, bincount
+from . import nn_extra  # noqa: E402,F401 - embedding_lookup, transposed/depthwise convs, batch_normalization, ...
 
 methods.bind(Tensor)
 methods.bind(Variable)
+variable_ops.attach(Variable)  # sliced assignment, scatter methods

@@ -816,8 +816,17 @@ def _one_hot(i, on, off, depth, axis):
 
 def one_hot(indices: Any, depth: Any, on_value: Any = None, off_value: Any = None, axis: Any = None,
             dtype: Any = None, name: Any = None) -> Tensor:
-    """tf.one_hot: ``on_value`` where the index matches, ``off_value`` elsewhere (a new axis of size depth)."""
-    i = _t(indices)
+    """tf.one_hot: ``on_value`` where the index matches, ``off_value`` elsewhere (a new axis of size depth).
+
+    Non-tensor indices convert as TF's op does (int64 preferred): a NumPy float array is cast to int64
+    (truncating), a Python float list stays float32 and is refused, a Python float scalar is a TypeError.
+    """
+    if _is_tensor(indices):
+        i = _t(indices)
+    elif isinstance(indices, float):
+        raise TypeError(f"Cannot convert {indices!r} to EagerTensor of dtype int64")
+    else:
+        i = convert_to_tensor(indices, dtype_hint=_dt.int64)
     if i.array.dtype not in (np.dtype(np.uint8), np.dtype(np.int8), np.dtype(np.int32), np.dtype(np.int64)):
         raise _invalid("OneHot", f"Value for attr 'TI' of {i.dtype.name} is not in the list of allowed values: "
                                  "uint8, int8, int32, int64")
@@ -1275,6 +1284,149 @@ def getitem(self: Any, key: Any) -> Tensor:
     return run(_slice_impl, (x, *dyn), "tf.__getitem__", spec=spec)
 
 
+# -- tf.slice / tf.strided_slice / tf.tensor_scatter_nd_* ----------------------------------------
+def _bits(mask: Any, what: str) -> int:
+    if _is_tensor(mask):
+        mask = int(_host(_t(mask), "tf.strided_slice", what))
+    return int(mask)
+
+
+def slice_(input_: Any, begin: Any, size: Any, name: Any = None) -> Tensor:
+    """tf.slice: the block of ``input_`` starting at ``begin`` with ``size`` (-1: everything after begin)."""
+    x = _t(input_)
+    b = [int(v) for v in _ints(begin, "tf.slice", "Index", "Slice").reshape(-1)]
+    sz = [int(v) for v in _ints(size, "tf.slice", "Index", "Slice").reshape(-1)]
+    shp = x.array.shape
+    if len(b) != len(shp) or len(sz) != len(shp):
+        raise _invalid("Slice", f"Expected begin and size arguments to be 1-D tensors of size {len(shp)}, but got "
+                                f"shapes [{len(b)}] and [{len(sz)}] instead.")
+    spec = []
+    for i, (bi, si, n) in enumerate(zip(b, sz, shp)):
+        if si == -1:
+            si = n - bi
+        if not (0 <= bi <= n and 0 <= si and bi + si <= n):
+            raise _invalid("Slice", f"Expected size[{i}] in [0, {n - bi}], but got {si}" if 0 <= bi <= n else
+                                    f"Expected begin[{i}] in [0, {n}], but got {bi}")
+        spec.append((bi, bi + si, None))
+    return run(_slice_impl, (x,), "tf.slice", spec=tuple(spec))
+
+
+def _strided_key(begin: Any, end: Any, strides: Any, begin_mask: int, end_mask: int, ellipsis_mask: int,
+                 new_axis_mask: int, shrink_axis_mask: int) -> tuple:
+    """TF's strided-slice arguments as the Python key that ``x[key]`` turns into the same arguments."""
+    fn = "tf.strided_slice"
+    bv = [int(v) for v in _ints(begin, fn, "Index", "StridedSlice").reshape(-1)]
+    ev = [int(v) for v in _ints(end, fn, "Index", "StridedSlice").reshape(-1)]
+    sv = [1] * len(bv) if strides is None else [int(v) for v in _ints(strides, fn, "Index", "StridedSlice").reshape(-1)]
+    if not len(bv) == len(ev) == len(sv):
+        raise _invalid("StridedSlice", f"Expected begin, end, and strides to be 1D equal size tensors, but got "
+                                       f"shapes [{len(bv)}], [{len(ev)}], and [{len(sv)}] instead.")
+    key: list = []
+    seen_ellipsis = False
+    for i in range(len(bv)):
+        bit = 1 << i
+        if ellipsis_mask & bit:
+            if seen_ellipsis:
+                continue  # TF uses the first ellipsis only
+            seen_ellipsis = True
+            key.append(Ellipsis)
+        elif new_axis_mask & bit:
+            key.append(None)
+        elif shrink_axis_mask & bit:
+            key.append(bv[i])
+        else:
+            if sv[i] == 0:
+                raise _invalid("StridedSlice", f"strides[{i}] must be non-zero")
+            key.append(slice(None if begin_mask & bit else bv[i], None if end_mask & bit else ev[i], sv[i]))
+    return tuple(key)
+
+
+def strided_slice(input_: Any, begin: Any, end: Any, strides: Any = None, begin_mask: Any = 0, end_mask: Any = 0,
+                  ellipsis_mask: Any = 0, new_axis_mask: Any = 0, shrink_axis_mask: Any = 0, var: Any = None,
+                  name: Any = None) -> Tensor:
+    """tf.strided_slice: ``input_[begin:end:strides]`` per dimension with TF's five bit masks (the same
+    indexing as ``Tensor.__getitem__``)."""
+    x = _t(input_)
+    key = _strided_key(begin, end, strides, _bits(begin_mask, "begin_mask"), _bits(end_mask, "end_mask"),
+                       _bits(ellipsis_mask, "ellipsis_mask"), _bits(new_axis_mask, "new_axis_mask"),
+                       _bits(shrink_axis_mask, "shrink_axis_mask"))
+    spec, dyn = _parse_key(key, x.array.shape)
+    return run(_slice_impl, (x, *dyn), "tf.strided_slice", spec=spec)
+
+
+def _tscatter(x, i, u, mode):
+    k = i.shape[-1]
+    idx = tuple(i[..., j] for j in range(k))
+    ref = x.at[idx]
+    if mode == "update":
+        return ref.set(u, mode="drop")
+    if mode == "add":
+        return ref.add(u, mode="drop")
+    if mode == "sub":
+        return ref.add(-u, mode="drop")
+    if mode == "min":
+        return ref.min(u, mode="drop")
+    return ref.max(u, mode="drop")
+
+
+_TSCATTER_OPS = {"update": "TensorScatterUpdate", "add": "TensorScatterAdd", "sub": "TensorScatterSub",
+                 "min": "TensorScatterMin", "max": "TensorScatterMax"}
+
+
+def check_scatter_nd(x_shape: tuple, i: Tensor, u: Tensor, fn: str, op: str) -> None:
+    """TF's shape and index checks of the *_scatter_nd_* family (indices [..., k] into ``x_shape``)."""
+    _check_indices(i, fn, op)
+    if i.array.ndim < 1:
+        raise _invalid(op, f"Indices shape must have rank at least one. Found:{_shape_str(i.array.shape)}")
+    k = i.array.shape[-1]
+    s = tuple(x_shape)
+    if k > len(s):
+        raise _invalid(op, f"Output must have at least {k} dimensions (the innermost size of indices), got shape "
+                           f"{_shape_str(s)}")
+    want = i.array.shape[:-1] + s[k:]
+    if u.array.shape != want:
+        raise _invalid(op, f"updates must have shape {_shape_str(want)} (indices.shape[:-1] + "
+                           f"tensor.shape[indices.shape[-1]:]), got {_shape_str(u.array.shape)} "
+                           f"(tfshim: {fn}, tensor shape {_shape_str(s)}, indices shape {_shape_str(i.array.shape)})")
+    if not isinstance(i.array, _Tracer) and k:
+        iv = np.asarray(i.array)
+        pos = _nd_oob(iv, s)
+        if pos >= 0:
+            row = iv.reshape(-1, k)[pos]
+            raise _invalid(op, f"indices[{pos}] = [{', '.join(str(int(v)) for v in row)}] does not index into shape "
+                               f"{_shape_str(s)}")
+
+
+def _tensor_scatter(mode: str):
+    op = _TSCATTER_OPS[mode]
+    fn = f"tf.tensor_scatter_nd_{mode}"
+
+    def f(tensor: Any, indices: Any, updates: Any, name: Any = None) -> Tensor:
+        x, i = _t(tensor), _t(indices)
+        u = _t(updates) if _is_tensor(updates) else convert_to_tensor(updates, dtype=x.dtype)
+        if u.array.dtype != x.array.dtype:
+            raise dtype_error(fn, op, 2, x.array.dtype, u.array.dtype)
+        if mode in ("min", "max") and x.array.dtype.kind in "cb":
+            raise errors.NotFoundError(None, None, f"Could not find device for node: {{{{node {op}}}}} = {op}"
+                                                   f"[T={x.dtype.name}] (tfshim: {fn} has no {x.dtype.name} kernel)")
+        check_scatter_nd(x.array.shape, i, u, fn, op)
+        return run(_tscatter, (x, i, u), fn, mode=mode)
+
+    f.__name__ = f"tensor_scatter_nd_{mode}"
+    f.__qualname__ = f.__name__
+    f.__doc__ = (f"{fn}(tensor, indices, updates): a copy of ``tensor`` with ``updates`` {mode}"
+                 f"{'d' if mode == 'update' else ''} at ``indices`` (index rows into its leading dimensions); "
+                 "out-of-range indices raise InvalidArgumentError eagerly, as TF on CPU.")
+    return f
+
+
+tensor_scatter_nd_update = _tensor_scatter("update")
+tensor_scatter_nd_add = _tensor_scatter("add")
+tensor_scatter_nd_sub = _tensor_scatter("sub")
+tensor_scatter_nd_min = _tensor_scatter("min")
+tensor_scatter_nd_max = _tensor_scatter("max")
+
+
 # -- the table --------------------------------------------------------------------------------
 _ROWS = [
     (("reshape",), reshape, "reshape", True),
@@ -1316,6 +1468,13 @@ _ROWS = [
     (("meshgrid",), meshgrid, "meshgrid", False),
     (("repeat",), repeat, "repeat", True),
     (("roll",), roll, "roll", True),
+    (("slice",), slice_, "slice", True),
+    (("strided_slice",), strided_slice, "strided_slice", True),
+    (("tensor_scatter_nd_update",), tensor_scatter_nd_update, "tensor_scatter", True),
+    (("tensor_scatter_nd_add",), tensor_scatter_nd_add, "tensor_scatter", True),
+    (("tensor_scatter_nd_sub",), tensor_scatter_nd_sub, "tensor_scatter", True),
+    (("tensor_scatter_nd_min",), tensor_scatter_nd_min, "tensor_scatter_minmax", False),
+    (("tensor_scatter_nd_max",), tensor_scatter_nd_max, "tensor_scatter_minmax", False),
 ]
 
 for _names, _fn, _kind, _grad in _ROWS:

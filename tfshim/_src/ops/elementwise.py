@@ -47,6 +47,14 @@ def _like(v: Any, t: Tensor) -> Tensor:
     return convert_to_tensor(v)
 
 
+def _np_beside(v: Any, t: Tensor) -> Tensor:
+    """A NumPy array/scalar converted with tensor ``t``'s dtype (TF's op wrappers: NumPy's cast)."""
+    dt = _dt._BY_NP.get(t.array.dtype)
+    if dt is None or v.dtype.kind in "USO":
+        return convert_to_tensor(v)
+    return convert_to_tensor(v, dtype=dt)
+
+
 def coerce2(x: Any, y: Any) -> tuple:
     """Two op arguments as Tensors, Python values taking the other tensor's dtype."""
     if not isinstance(x, Tensor):
@@ -57,6 +65,8 @@ def coerce2(x: Any, y: Any) -> tuple:
             return _like(x, y), y
         else:
             x = convert_to_tensor(x)
+    if isinstance(y, (np.ndarray, np.generic)):
+        return x, _np_beside(y, x)  # tf.add(x, np_array): the array takes x's dtype, as TF
     return x, _like(y, x) if not isinstance(y, Tensor) else y
 
 

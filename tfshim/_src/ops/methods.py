@@ -4,24 +4,38 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
+from ..core import dtypes as _dt
+from ..core.convert import convert_to_tensor
 from ..core.tensor import Tensor
 from . import math as _m
 from .table import ROWS
 
 
-def _method(fn):
+def _method(fn, numpy_operand: bool = True):
     # TF's operator wrapper converts the right operand first (reading a variable there first).
     def m(self, other):
         if not isinstance(other, Tensor) and hasattr(type(other), "__tf_tensor__"):
             other = type(other).__tf_tensor__(other)
-        return fn(self, other)
+        return fn(self, _np_as(other, self) if numpy_operand else other)
 
     return m
 
 
+def _np_as(other: Any, self: Any) -> Any:
+    """A NumPy operand of an operator takes the tensor's dtype (TF's operator wrappers convert it with
+    ``dtype=self.dtype``: float64 arrays beside float32 tensors become float32)."""
+    if isinstance(other, (np.ndarray, np.generic)) and other.dtype.kind not in "USO":
+        dt = self.dtype if isinstance(self.dtype, _dt.DType) else None
+        if dt is not None and dt._np is not None:
+            return convert_to_tensor(other, dtype=dt)
+    return other
+
+
 def _rmethod(fn):
     def m(self, other):
-        return fn(other, self)
+        return fn(_np_as(other, self), self)
 
     return m
 
@@ -65,7 +79,7 @@ def bind(cls: type) -> None:
             if name in ("__neg__", "__abs__"):
                 setattr(cls, name, _unary_method(row.fn))
             else:
-                setattr(cls, name, _method(row.fn))
+                setattr(cls, name, _method(row.fn, name != "__getitem__"))
         for name in row.rmethods:
             setattr(cls, name, _rmethod(row.fn))
     cls.__eq__ = _eq

@@ -30,6 +30,7 @@ from ..core.record import is_variable, record
 from ..core.stateless import CreatedVariable, LiftVariable, StatelessScope
 from ..core.tensor import Tensor, wrap
 from ..core.variable import land, lend_for_donation
+from ..ops.interop import JAX_RUNTIME_ERROR, host_callback_error
 
 _log = logging.getLogger("tfshim")
 
@@ -269,6 +270,15 @@ class ConcreteFunction:
         return self._call_flat(*_flatten((args, kwargs)))
 
     def _call_flat(self, flat: list, tree: Any = None) -> Any:
+        try:
+            return self._call_flat_inner(flat, tree)
+        except JAX_RUNTIME_ERROR:
+            pending = host_callback_error()  # a tf.py_function/numpy_function raised: TF's error, not XLA's
+            if pending is not None:
+                raise pending from None
+            raise
+
+    def _call_flat_inner(self, flat: list, tree: Any = None) -> Any:
         if not self._ran:  # the first execution compiles: one thread at a time (JAX's compile is not shared)
             if not self._host_tried:
                 out = self._run_on_host(flat)
