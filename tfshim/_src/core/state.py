@@ -47,6 +47,9 @@ class _ThreadState(threading.local):
         self.call_contexts: list = []
         # Keras layers whose name scope is open, as (id(layer), name), innermost last: new weights' path prefix.
         self.layer_scopes: list = []
+        # Keras autocast scopes (mixed precision): the compute dtype float weights read as inside a layer's call,
+        # or None where an inner layer turns casting off; innermost last.
+        self.autocast: list = []
         # Keras' automatic-name counters {prefix: count} (``dense``, ``dense_1``, ...), per thread as in Keras 3.
         self.keras_uids: dict = {}
 

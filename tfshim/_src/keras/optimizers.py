@@ -27,6 +27,7 @@ import optax
 from ..core import errors
 from ..core import state as _state
 from ..core.convert import convert_to_tensor
+from ..core.dispatch import run
 from ..core.tensor import Tensor, wrap
 from ..core.variable import Variable
 from .backend import unique_name
@@ -362,6 +363,11 @@ class Optimizer:
             _raw_assign(gv, x)
         _raw_assign(self._iterations, new_it)
         return self._iterations
+
+    def scale_loss(self, loss: Any) -> Any:
+        """Optimizer.scale_loss(loss): the loss to differentiate (unchanged here; LossScaleOptimizer multiplies it
+        by its dynamic scale)."""
+        return loss
 
     def minimize(self, loss: Any, var_list: Any, tape: Any = None) -> Variable:
         """Keras 2's Optimizer.minimize(loss, var_list, tape=None) (an extension: Keras 3 removed it).
@@ -798,6 +804,137 @@ class Adafactor(Optimizer):
         return c
 
 
+def _scale_impl(loss, scale):
+    return loss * scale.astype(loss.dtype)
+
+
+def _all_finite_impl(*gs):
+    return jnp.all(jnp.stack([jnp.all(jnp.isfinite(g)) for g in gs]))
+
+
+class LossScaleOptimizer(Optimizer):
+    """tf.keras.mixed_precision.LossScaleOptimizer(inner_optimizer, initial_scale=2**15, dynamic_growth_steps=2000):
+    dynamic loss scaling for float16 training (Keras 3).
+
+    ``scale_loss(loss)`` multiplies the loss by ``dynamic_scale``; ``apply_gradients`` divides the gradients by it,
+    and applies them with the inner optimizer only when they are all finite: then ``step_counter`` counts up and the
+    scale doubles every ``dynamic_growth_steps`` finite steps; otherwise the step is skipped and the scale halved.
+    Inside a compiled step both outcomes are computed and selected (no Python branch on device values).
+    """
+
+    def __init__(self, inner_optimizer: Optimizer, initial_scale: float = 2.0 ** 15, dynamic_growth_steps: int = 2000,
+                 name: str | None = None, **kwargs: Any):
+        if not kwargs.pop("dynamic", True):
+            raise ValueError("LossScaleOptimizer no longer supports `dynamic=False`. Instead, simply set "
+                             "`loss_scale_factor` directly on the `inner_optimizer`.")
+        for arg in ("weight_decay", "clipnorm", "global_clipnorm", "clipvalue", "loss_scale_factor",
+                    "gradient_accumulation_steps"):
+            if kwargs.pop(arg, None) is not None:
+                raise ValueError(f"LossScaleOptimizer does not support `{arg}`. Instead, set `{arg}` on the "
+                                 "`inner_optimizer`.")
+        if kwargs.pop("use_ema", False):
+            raise ValueError("LossScaleOptimizer does not support `use_ema`. Instead, set `use_ema` on the "
+                             "`inner_optimizer`.")
+        kwargs.pop("ema_momentum", None)
+        kwargs.pop("ema_overwrite_frequency", None)
+        if kwargs:
+            raise ValueError(f"LossScaleOptimizer does not support arguments: `{'`, `'.join(kwargs)}`.")
+        if not isinstance(inner_optimizer, Optimizer):
+            raise TypeError("LossScaleOptimizer: `inner_optimizer` must be a tf.keras optimizer instance. Received: "
+                            f"inner_optimizer={inner_optimizer!r}")
+        Optimizer.__init__(self, 0.0, name=name)
+        self.inner_optimizer = inner_optimizer
+        self.initial_scale = float(initial_scale)
+        self.dynamic_growth_steps = int(dynamic_growth_steps)
+        self.step_counter: Variable | None = None
+        self.dynamic_scale: Variable | None = None
+
+    def build(self, var_list: list) -> None:
+        """Create ``step_counter`` and ``dynamic_scale`` and build the inner optimizer."""
+        if self.step_counter is None:
+            self.step_counter = self._make_var(np.int64(0), "step_counter")
+            self.dynamic_scale = self._make_var(np.float32(self.initial_scale), "dynamic_scale")
+        self.inner_optimizer.build(var_list)
+        self._trainable_variables = list(self.inner_optimizer._trainable_variables)
+        self.built = True
+
+    @property
+    def variables(self) -> list:
+        own = [self._iterations, self._learning_rate]
+        if self.step_counter is not None:
+            own += [self.step_counter, self.dynamic_scale]
+        return own + list(self.inner_optimizer.variables)
+
+    @property
+    def iterations(self) -> Variable:
+        return self.inner_optimizer.iterations
+
+    @property
+    def learning_rate(self) -> Any:
+        return self.inner_optimizer.learning_rate
+
+    @learning_rate.setter
+    def learning_rate(self, value: Any) -> None:
+        self.inner_optimizer.learning_rate = value
+
+    def scale_loss(self, loss: Any) -> Any:
+        """LossScaleOptimizer.scale_loss(loss): ``loss * dynamic_scale`` (``initial_scale`` before the first step)."""
+        scale = self.dynamic_scale.array if self.built else jnp.float32(self.initial_scale)
+        return run(_scale_impl, (convert_to_tensor(loss), wrap(scale)), "LossScaleOptimizer.scale_loss")
+
+    def check_finite(self, grads: list) -> Tensor:
+        """Whether every (non-None) gradient is finite, as a bool Tensor."""
+        gs = [convert_to_tensor(g) for g in grads if g is not None]
+        return run(_all_finite_impl, tuple(gs), "LossScaleOptimizer.check_finite")
+
+    def apply(self, grads: list, trainable_variables: Any = None) -> Variable:
+        tvars = list(trainable_variables) if trainable_variables is not None else list(self._trainable_variables)
+        if not self.built:
+            self.build(tvars)
+        grads = [None if g is None else convert_to_tensor(g) for g in grads]
+        finite = self.check_finite(grads).array
+        scale = self.dynamic_scale.array
+        counter = self.step_counter.array
+        unscaled = [None if g is None else wrap(g.array / scale.astype(g.array.dtype)) for g in grads]
+        if not isinstance(finite, jax.core.Tracer):  # eager: Keras' branch, taken in Python
+            if bool(finite):
+                self.inner_optimizer.apply(unscaled, tvars)
+                grow = int(counter) == self.dynamic_growth_steps - 1
+                _raw_assign(self.step_counter, jnp.asarray(0 if grow else int(counter) + 1, counter.dtype))
+                if grow:
+                    _raw_assign(self.dynamic_scale, scale * 2.0)
+            else:
+                _raw_assign(self.step_counter, jnp.zeros((), counter.dtype))
+                _raw_assign(self.dynamic_scale, scale * 0.5)
+            return self.iterations
+        # traced (tf.function, fit's compiled step): run the update, keep it only where the gradients are finite
+        inner_vars = [v for g, v in zip(grads, tvars) if g is not None]
+        if not self.inner_optimizer.built:
+            self.inner_optimizer.build(tvars)
+        watched = inner_vars + list(self.inner_optimizer.variables)
+        before = [v.array for v in watched]
+        self.inner_optimizer.apply(unscaled, tvars)
+        for v, old in zip(watched, before):
+            _raw_assign(v, jnp.where(finite, v.array, old))
+        grow = counter == self.dynamic_growth_steps - 1
+        _raw_assign(self.step_counter, jnp.where(finite & ~grow, counter + 1, jnp.zeros_like(counter)))
+        _raw_assign(self.dynamic_scale, jnp.where(finite, jnp.where(grow, scale * 2.0, scale), scale * 0.5))
+        return self.iterations
+
+    def get_config(self) -> dict:
+        return {"name": self.name, "inner_optimizer": serialize(self.inner_optimizer),
+                "initial_scale": self.initial_scale, "dynamic_growth_steps": self.dynamic_growth_steps}
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects: Any = None) -> LossScaleOptimizer:
+        config = dict(config)
+        config["inner_optimizer"] = deserialize(config["inner_optimizer"], custom_objects)
+        return cls(**config)
+
+    def __repr__(self) -> str:
+        return f"<keras.src.optimizers.loss_scale_optimizer.LossScaleOptimizer name={self.name}>"
+
+
 class OptaxOptimizer(Optimizer):
     """A Keras-style optimizer around any optax ``GradientTransformation`` (tfshim extension).
 
@@ -897,5 +1034,6 @@ def deserialize(config: dict, custom_objects: Any = None) -> Optimizer:
 
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "Nadam", "Ftrl", "Lion",
+           "LossScaleOptimizer",
            "Adafactor", "OptaxOptimizer", "get",
            "serialize", "deserialize"]
