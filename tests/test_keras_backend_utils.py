@@ -201,3 +201,52 @@ def test_utils_normalize_and_to_categorical(tf_ref):
     labels = np.array([[1], [0], [2]])
     np.testing.assert_array_equal(tfshim.keras.utils.to_categorical(labels, 4),
                                   tf_ref.keras.utils.to_categorical(labels, 4))
+
+
+def test_get_file_caches_hashes_and_extracts_as_keras(tf_ref, tmp_path):
+    import hashlib
+    import os
+    import tarfile
+    import zipfile
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text("hello")
+    with tarfile.open(src / "data.tar.gz", "w:gz") as t:
+        t.add(src / "a.txt", arcname="folder/a.txt")
+    with zipfile.ZipFile(src / "data.zip", "w") as z:
+        z.write(src / "a.txt", arcname="z/a.txt")
+    url = (src / "a.txt").as_uri()
+    (tmp_path / "shim").mkdir()
+    (tmp_path / "tf").mkdir()  # Keras falls back to /tmp/.keras when cache_dir does not exist yet
+    sha = hashlib.sha256(b"hello").hexdigest()
+    md5 = hashlib.md5(b"hello").hexdigest()  # noqa: S324
+    cases = [
+        dict(origin=url),
+        dict(fname="renamed.txt", origin=url, file_hash=sha),
+        dict(fname="m.txt", origin=url, md5_hash=md5, cache_subdir="sub"),
+        dict(fname="data.tar.gz", origin=(src / "data.tar.gz").as_uri(), extract=True),
+        dict(origin=(src / "data.tar.gz").as_uri(), extract=True, cache_subdir="other"),
+        dict(fname="plain", origin=(src / "data.tar.gz").as_uri(), untar=True),
+        dict(fname="d.zip", origin=(src / "data.zip").as_uri(), extract=True, archive_format="zip"),
+    ]
+    for i, kw in enumerate(cases):
+        got = tfshim.keras.utils.get_file(cache_dir=str(tmp_path / "shim"), **kw)
+        ref = tf_ref.keras.utils.get_file(cache_dir=str(tmp_path / "tf"), **kw)
+        assert os.path.relpath(got, tmp_path / "shim") == os.path.relpath(ref, tmp_path / "tf"), kw
+        if os.path.isdir(ref):
+            listing = sorted(os.path.relpath(os.path.join(d, f), ref) for d, _, fs in os.walk(ref) for f in fs)
+            assert sorted(os.path.relpath(os.path.join(d, f), got) for d, _, fs in os.walk(got) for f in fs) == listing
+        else:
+            assert open(got).read() == open(ref).read() == "hello"
+    # cached: a second call does not need the origin to exist
+    os.remove(src / "a.txt")
+    assert tfshim.keras.utils.get_file(origin=url, cache_dir=str(tmp_path / "shim")).endswith("a.txt")
+    for bad in (dict(fname="x/y.txt", origin=url), dict(origin=None)):
+        with pytest.raises(ValueError):
+            tf_ref.keras.utils.get_file(cache_dir=str(tmp_path / "tf"), **bad)
+        with pytest.raises(ValueError):
+            tfshim.keras.utils.get_file(cache_dir=str(tmp_path / "shim"), **bad)
+    (src / "a.txt").write_text("hello")
+    with pytest.raises(ValueError, match="hash"):
+        tfshim.keras.utils.get_file("wrong.txt", url, file_hash="0" * 64, cache_dir=str(tmp_path / "shim"))
