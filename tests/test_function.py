@@ -401,8 +401,8 @@ def test_keras_train_step_in_function_matches_eager():
         f = tf.function(step) if compiled else step
         losses = [float(f(x, y)) for _ in range(5)]
         results.append((losses, [w.copy() for w in model.get_weights()], int(opt.iterations.numpy())))
-        if compiled:
-            assert f.experimental_get_tracing_count() == 1
+        if compiled:  # TF traces twice when the first call creates variables (Adam's slots): once to create them
+            assert f.experimental_get_tracing_count() == 2
     (l0, w0, i0), (l1, w1, i1) = results
     np.testing.assert_allclose(l1, l0, rtol=1e-5)
     for a, b in zip(w0, w1):

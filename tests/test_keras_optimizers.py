@@ -38,6 +38,16 @@ CONFIGS = {
     "adagrad": lambda k: k.Adagrad(0.1),
     "adadelta": lambda k: k.Adadelta(1.0),
     "adamax": lambda k: k.Adamax(0.01),
+    "nadam": lambda k: k.Nadam(0.01),
+    "nadam_betas": lambda k: k.Nadam(0.02, beta_1=0.8, beta_2=0.99, epsilon=1e-4, weight_decay=0.01),
+    "ftrl": lambda k: k.Ftrl(0.05),
+    "ftrl_regularized": lambda k: k.Ftrl(0.05, learning_rate_power=-0.3, initial_accumulator_value=0.2,
+                                         l1_regularization_strength=0.01, l2_regularization_strength=0.02,
+                                         l2_shrinkage_regularization_strength=0.03, beta=0.1),
+    "lion": lambda k: k.Lion(0.001),
+    "lion_wd_clip": lambda k: k.Lion(0.003, beta_1=0.8, beta_2=0.95, weight_decay=0.05, clipnorm=0.5),
+    "adafactor": lambda k: k.Adafactor(0.01),
+    "adafactor_fixed_lr": lambda k: k.Adafactor(0.02, relative_step=False, clip_threshold=0.5, beta_2_decay=-0.5),
     "adam_clipnorm": lambda k: k.Adam(0.01, clipnorm=0.5),
     "sgd_clipvalue": lambda k: k.SGD(0.05, clipvalue=0.3),
     "sgd_global_clipnorm": lambda k: k.SGD(0.05, momentum=0.5, global_clipnorm=0.7),
@@ -64,7 +74,8 @@ def test_100_steps_match_keras(name, tf_ref):
     ref_state = [np.asarray(v) for v in ref_opt.variables]
     got_state = [np.asarray(v) for v in got_opt.variables]
     assert len(got_state) == len(ref_state), [v.name for v in got_opt.variables]
-    assert [v.name.split(":")[0] for v in got_opt.variables] == [v.name for v in ref_opt.variables]
+    assert [v.name.split(":")[0] for v in got_opt.variables] == [v.name.split(":")[0] for v in ref_opt.variables]
+    assert [np.dtype(v.dtype.name) for v in got_opt.variables] == [np.dtype(v.dtype) for v in ref_opt.variables]
     for rs, gs in zip(ref_state, got_state):
         np.testing.assert_allclose(gs, rs, rtol=2e-5, atol=2e-6, err_msg=name)
 

@@ -31,4 +31,7 @@ for _name in ("losses", "metrics", "optimizers", "callbacks", "datasets"):
         if _e.name != f"{__name__}.{_name}":
             raise
 
+from tfshim.keras import constraints, mixed_precision  # noqa: E402,F401
+
+_extras.update(constraints=constraints, mixed_precision=mixed_precision)
 __getattr__ = _populate(globals(), "keras", _extras)

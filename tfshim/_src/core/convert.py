@@ -282,4 +282,4 @@ def cast(t: Tensor, dt: _dt.DType) -> Tensor:
     """tf.cast's kernel on a Tensor (the core's own conversions; tf.cast adds TF's argument checks)."""
     if t.array.dtype == dt._np:
         return t
-    return run(cast_impl, (t,), "tf.cast", dtype=dt._np.str)
+    return run(cast_impl, (t,), "tf.cast", dtype=dt._np)  # the dtype object: bfloat16 has no .str name

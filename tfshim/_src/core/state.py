@@ -52,6 +52,9 @@ class _ThreadState(threading.local):
         self.forward_mode: list = []
         # Runtime-check scopes (core/checks.py) of the programs being traced, innermost last.
         self.check_scopes: list = []
+        # Keras autocast scopes (mixed precision): the compute dtype float weights read as inside a layer's call,
+        # or None where an inner layer turns casting off; innermost last.
+        self.autocast: list = []
         # Keras' automatic-name counters {prefix: count} (``dense``, ``dense_1``, ...), per thread as in Keras 3.
         self.keras_uids: dict = {}
 

@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from ..core import errors
+from ..core.variable import Variable
 from . import structure as st
 from .options import INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Options
 
@@ -336,19 +337,87 @@ def stack_rows(rows: list) -> tuple:
     return tuple(out)
 
 
+def _pipeline_nodes(ds: DatasetV2) -> list:
+    """The datasets of a pipeline, depth first from ``ds`` (inputs held in attributes, lists or tuples)."""
+    out, seen, stack = [], set(), [ds]
+    while stack:
+        d = stack.pop()
+        if id(d) in seen:
+            continue
+        seen.add(id(d))
+        out.append(d)
+        for v in reversed(list(vars(d).values())):
+            if isinstance(v, DatasetV2):
+                stack.append(v)
+            elif isinstance(v, (list, tuple)):
+                stack.extend(x for x in reversed(v) if isinstance(x, DatasetV2))
+    return out
+
+
+def _random_state(ds: DatasetV2) -> list:
+    """``[node, seed pair, pass counter]`` of every shuffle of the pipeline: what a pass's order depends on."""
+    return [[d, tuple(int(x) for x in d._pair), int(d._epoch)] for d in _pipeline_nodes(ds)
+            if hasattr(d, "_pair") and hasattr(d, "_epoch")]
+
+
+_STATE_MAGIC = 0x7F5D17  # first entry of a saved iterator state (format 1)
+
+
 class OwnedIterator:
     """The iterator of a Dataset (``iter(dataset)``): yields tfshim Tensors.
 
     Thread-safe, as TF's: threads sharing one iterator each get distinct elements, every element once.
+    tf.train.Checkpoint saves its position (``ckpt = tf.train.Checkpoint(iterator=it)``) and restoring resumes
+    where it stopped: the state is the number of elements delivered and the seeds and pass counters of the
+    pipeline's shuffles; a restore rebuilds the iterator and fast-forwards it (TF instead serialises each
+    stage's buffers, so its restore does not recompute the skipped elements).
     """
 
     def __init__(self, dataset: DatasetV2):
         self._ds = dataset
         self._spec = dataset.element_spec
+        self._random = _random_state(dataset)  # before the first pass draws its order
+        self._produced = 0
+        self._state_var: Any = None
         self._it = dataset._iter_final()
         self._flat = not isinstance(self._spec, (tuple, dict))
         # The pipeline is a chain of Python generators, which one thread at a time may advance.
         self._lock = threading.Lock()
+
+    # -- checkpointing (tf.train.Checkpoint(iterator=...)) ------------------------------------
+    def _trackable_children(self) -> dict:
+        if self._state_var is None:
+            self._state_var = _IteratorState(self)
+        return {"_iterator_state": self._state_var}
+
+    def _state_vector(self) -> np.ndarray:
+        with self._lock:
+            vec = [_STATE_MAGIC, self._produced, len(self._random)]
+            for _, pair, epoch in self._random:
+                vec.extend([pair[0], pair[1], epoch])
+        return np.asarray(vec, np.int64)
+
+    def _restore_state(self, vec: np.ndarray) -> None:
+        vec = [int(x) for x in np.asarray(vec).reshape(-1)]
+        if len(vec) < 3 or vec[0] != _STATE_MAGIC or vec[2] != len(self._random) or len(vec) != 3 + 3 * vec[2]:
+            raise errors.InvalidArgumentError(
+                None, None, "tf.train.Checkpoint: the saved iterator state does not fit this iterator's pipeline "
+                f"({len(self._random)} shuffle stage(s)); restore it into an iterator of the same pipeline.")
+        with self._lock:
+            for i, entry in enumerate(self._random):
+                pair, epoch = (vec[3 + 3 * i], vec[4 + 3 * i]), vec[5 + 3 * i]
+                node = entry[0]
+                with node._lock:
+                    node._pair, node._epoch = pair, epoch
+                entry[1], entry[2] = pair, epoch
+            close = getattr(self._it, "close", None)
+            if close is not None:
+                close()
+            self._it = self._ds._iter_final()
+            n = self._produced = vec[1]
+            for _ in range(n):  # fast-forward: the same seeds and pass counters give the same elements
+                if next(self._it, _END) is _END:
+                    break
 
     @property
     def element_spec(self) -> Any:
@@ -360,6 +429,7 @@ class OwnedIterator:
     def __next__(self) -> Any:
         with self._lock:
             leaves = next(self._it)
+            self._produced += 1
         if self._flat:
             return st.to_tensor(leaves[0])
         return st.pack(self._spec, [st.to_tensor(x) for x in leaves])
@@ -373,6 +443,34 @@ class OwnedIterator:
 
     def __repr__(self) -> str:
         return f"<tfshim.data.OwnedIterator element_spec={self._spec}>"
+
+
+class _IteratorState(Variable):
+    """The checkpointed state of an OwnedIterator, as an int64 vector Variable (key
+    ``iterator/_iterator_state/.ATTRIBUTES/VARIABLE_VALUE``; TF writes ``iterator/.ATTRIBUTES/ITERATOR_STATE``):
+    read when saved, and written back into the iterator when restored."""
+
+    def __init__(self, owner: OwnedIterator):
+        Variable.__init__(self, owner._state_vector(), trainable=False, name="iterator_state")
+        self._owner = owner
+
+    @property
+    def array(self) -> Any:
+        import jax.numpy as jnp
+
+        self._value = jnp.asarray(self._owner._state_vector())
+        return self._value
+
+    def write_array(self, value: Any) -> None:
+        Variable.write_array(self, value)
+        self._owner._restore_state(np.asarray(value))
+
+    def assign(self, value: Any, use_locking: Any = None, name: Any = None, read_value: bool = True) -> Any:
+        self._owner._restore_state(np.asarray(value))
+        import jax.numpy as jnp
+
+        self._value = jnp.asarray(np.asarray(value, np.int64))
+        return self if read_value else None
 
 
 class NumpyIterator:

@@ -86,6 +86,9 @@ class CallbackList(Callback):
             c.set_model(model)
 
     def _call(self, name: str, *args: Any) -> None:
+        # Keras passes every hook a logs dict: ``{}`` where nothing is logged yet (begin hooks), never None.
+        if args[-1] is None:
+            args = args[:-1] + ({},)
         for c in self.callbacks:
             getattr(c, name)(*args)
 

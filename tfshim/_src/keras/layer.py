@@ -23,9 +23,11 @@ from ..core.stateless import StatelessScope
 from ..core.tensor import Tensor
 from ..core.variable import Variable
 from ..module import Module
+from . import constraints as _constraints
+from . import dtype_policy as _policy
 from . import initializers as _init
 from . import regularizers as _reg
-from .backend import floatx, standardize_dtype, to_snake_case, unique_name
+from .backend import standardize_dtype, to_snake_case, unique_name
 
 # Both stacks are per thread, as Keras 3's global state: ``state.call_contexts`` holds the training
 # values of the enclosing Layer.__call__s and ``state.layer_scopes`` the (id(layer), name) of the layers
@@ -37,7 +39,7 @@ class KerasVariable(Variable):
     """A Keras weight: a tfshim Variable with Keras 3's ``name`` (``kernel``) and ``path`` (``dense/kernel``)."""
 
     def __init__(self, value: Any, *, name: str, path: str, trainable: bool = True, dtype: Any = None,
-                 constraint: Any = None, regularizer: Any = None, aggregation: Any = "none"):
+                 constraint: Any = None, regularizer: Any = None, aggregation: Any = "none", autocast: bool = True):
         from .metrics import _aggregation
 
         Variable.__init__(self, value, trainable=trainable, name=path, dtype=dtype, constraint=constraint,
@@ -45,6 +47,20 @@ class KerasVariable(Variable):
         self._keras_name = name
         self._path = path
         self.regularizer = regularizer
+        self.autocast = autocast
+
+    def __tf_tensor__(self, dtype: Any = None, name: Any = None) -> Tensor:
+        ac = state.autocast
+        if ac and dtype is None and self.autocast and ac[-1] is not None:
+            target = ac[-1]
+            if target != self._dtype_name() and self.dtype.is_floating:  # a read inside a mixed-precision call
+                from ..ops.math import cast
+
+                return cast(self._read(), target)
+        return Variable.__tf_tensor__(self, dtype, name)
+
+    def _dtype_name(self) -> str:
+        return self.dtype.name
 
     @property
     def name(self) -> str:
@@ -264,9 +280,10 @@ class Layer(Module):
         d["_scope_name"] = name
         d["built"] = False
         d["_trainable"] = bool(trainable)
-        if isinstance(dtype, dict):  # a serialized DTypePolicy
-            dtype = dtype.get("config", {}).get("name", None)
-        d["_dtype"] = floatx() if dtype is None else standardize_dtype(dtype)
+        policy = _policy.get(dtype)  # None: the global policy (tf.keras.mixed_precision.set_global_policy)
+        d["_dtype_policy"] = policy
+        d["_dtype"] = policy.variable_dtype
+        d["_compute_dtype"] = policy.compute_dtype
         d["_distribute_strategy"] = state.strategy_stack[-1] if state.strategy_stack else None
         d["autocast"] = autocast
         d["_own_trainable"] = []
@@ -298,12 +315,14 @@ class Layer(Module):
 
     @property
     def dtype(self) -> str:
-        """The weights' dtype name ('float32')."""
+        """The weights' dtype name ('float32'; also under the 'mixed_float16' policy)."""
         return self._dtype
 
     @property
     def compute_dtype(self) -> str:
-        return self._dtype
+        """The dtype the layer computes in: inputs and weights are cast to it in ``call`` ('float16' under
+        'mixed_float16')."""
+        return self.__dict__.get("_compute_dtype", self._dtype)
 
     @property
     def variable_dtype(self) -> str:
@@ -311,8 +330,8 @@ class Layer(Module):
 
     @property
     def dtype_policy(self) -> Any:
-        return {"module": "keras", "class_name": "DTypePolicy", "config": {"name": self._dtype},
-                "registered_name": None}
+        """The layer's tf.keras.mixed_precision.DTypePolicy."""
+        return self.__dict__.get("_dtype_policy") or _policy.DTypePolicy(self._dtype)
 
     @property
     def trainable(self) -> bool:
@@ -462,7 +481,8 @@ class Layer(Module):
             with eager_scope():
                 value = init(shape, dtype=dt)
                 v = KerasVariable(value, name=name, path=path, trainable=trainable, dtype=dt,
-                                  constraint=constraint, regularizer=_reg.get(regularizer), aggregation=aggregation)
+                                  constraint=_constraints.get(constraint), regularizer=_reg.get(regularizer),
+                                  aggregation=aggregation, autocast=autocast)
         (self._own_trainable if trainable else self._own_non_trainable).append(v)
         return v
 
@@ -547,7 +567,7 @@ class Layer(Module):
 
             return symbolic_call(self, args, kwargs)
         if args:
-            args = (_convert_inputs(args[0], self._dtype, self.autocast),) + args[1:]
+            args = (_convert_inputs(args[0], self.compute_dtype, self.autocast),) + args[1:]
         params, var_kw = _call_params(type(self))
         training = kwargs.get("training")
         contexts = state.call_contexts
@@ -567,6 +587,13 @@ class Layer(Module):
         if outermost:
             self._clear_losses()
         contexts.append(training)
+        # Keras' autocast scope: inside call, float weights read as the compute dtype (mixed precision). Only
+        # pushed when it casts something: a mixed policy here or an enclosing scope to override.
+        ac = state.autocast
+        compute = self.compute_dtype
+        push = compute != self._dtype or (ac and ac[-1] is not None)
+        if push:
+            ac.append(compute if self.autocast and _dt.as_dtype(compute).is_floating else None)
         try:
             with layer_scope(self):
                 if not self.built:
@@ -574,6 +601,8 @@ class Layer(Module):
                 out = self.call(*args, **kwargs)
         finally:
             contexts.pop()
+            if push:
+                ac.pop()
         if self.activity_regularizer is not None and isinstance(out, Tensor):
             from ..ops.math import divide
 
@@ -623,7 +652,7 @@ class Layer(Module):
     # -- config ----------------------------------------------------------------------------
     def get_config(self) -> dict:
         """Layer.get_config(): name, trainable and dtype policy (built-in layers add their arguments)."""
-        return {"name": self.name, "trainable": self.trainable, "dtype": self.dtype_policy}
+        return {"name": self.name, "trainable": self.trainable, "dtype": _policy.serialize(self.dtype_policy)}
 
     @classmethod
     def from_config(cls, config: dict) -> Layer:

@@ -21,6 +21,19 @@ def _axes(axis: Any, ndim: int) -> tuple:
     return tuple(out)
 
 
+def _upcast(x: Any) -> Any:
+    """Half-precision inputs are normalised in float32 (Keras: mixed-precision normalisation overflows otherwise)."""
+    from ..ops.math import cast
+
+    return cast(x, "float32") if x.dtype.name in ("float16", "bfloat16") else x
+
+
+def _downcast(y: Any, dtype: str) -> Any:
+    from ..ops.math import cast
+
+    return cast(y, dtype) if y.dtype.name != dtype else y
+
+
 class BatchNormalization(Layer):
     """tf.keras.layers.BatchNormalization(axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True).
 
@@ -59,29 +72,34 @@ class BatchNormalization(Layer):
         self.gamma = self.beta = None
         if self.scale:
             self.gamma = self.add_weight(name="gamma", shape=shape, initializer=self.gamma_initializer,
-                                         regularizer=self.gamma_regularizer, constraint=self.gamma_constraint)
+                                         regularizer=self.gamma_regularizer, constraint=self.gamma_constraint,
+                                         autocast=False)
         if self.center:
             self.beta = self.add_weight(name="beta", shape=shape, initializer=self.beta_initializer,
-                                        regularizer=self.beta_regularizer, constraint=self.beta_constraint)
+                                        regularizer=self.beta_regularizer, constraint=self.beta_constraint,
+                                        autocast=False)
         self.moving_mean = self.add_weight(name="moving_mean", shape=shape, initializer=self.moving_mean_initializer,
-                                           trainable=False)
+                                           trainable=False, autocast=False)
         self.moving_variance = self.add_weight(name="moving_variance", shape=shape,
-                                               initializer=self.moving_variance_initializer, trainable=False)
+                                               initializer=self.moving_variance_initializer, trainable=False,
+                                               autocast=False)
 
     def call(self, inputs: Any, training: Any = None, mask: Any = None) -> Tensor:
         ndim = inputs.ndim
         axes = _axes(self.axis, ndim)
         param_shape = tuple(int(inputs.shape[a]) if a in axes else 1 for a in range(ndim))
         red = tuple(a for a in range(ndim) if a not in axes)
+        inputs = _upcast(inputs)
         if training and self.trainable:
             y, mm, mv = K.batch_norm(inputs, self.gamma, self.beta, self.moving_mean, self.moving_variance,
                                      axes=red, param_shape=param_shape, eps=self.epsilon, momentum=self.momentum,
                                      training=True)
             self.moving_mean.assign(mm)
             self.moving_variance.assign(mv)
-            return y
-        return K.batch_norm(inputs, self.gamma, self.beta, self.moving_mean, self.moving_variance, axes=red,
-                            param_shape=param_shape, eps=self.epsilon, momentum=self.momentum, training=False)
+            return _downcast(y, self.compute_dtype)
+        return _downcast(K.batch_norm(inputs, self.gamma, self.beta, self.moving_mean, self.moving_variance, axes=red,
+                                      param_shape=param_shape, eps=self.epsilon, momentum=self.momentum,
+                                      training=False), self.compute_dtype)
 
     def get_config(self) -> dict:
         return {**super().get_config(), "axis": self.axis, "momentum": self.momentum, "epsilon": self.epsilon,
@@ -111,6 +129,7 @@ class LayerNormalization(Layer):
         self.beta_regularizer = _reg.get(beta_regularizer)
         self.gamma_regularizer = _reg.get(gamma_regularizer)
         self.beta_constraint, self.gamma_constraint = beta_constraint, gamma_constraint
+        self.autocast = False  # Keras: normalised in float32 whatever the policy, output in the compute dtype
 
     def build(self, input_shape: Any) -> None:
         axes = _axes(self.axis, len(input_shape))
@@ -118,17 +137,20 @@ class LayerNormalization(Layer):
         self.gamma = self.beta = None
         if self.scale or self.rms_scaling:
             self.gamma = self.add_weight(name="gamma", shape=shape, initializer=self.gamma_initializer,
-                                         regularizer=self.gamma_regularizer, constraint=self.gamma_constraint)
+                                         regularizer=self.gamma_regularizer, constraint=self.gamma_constraint,
+                                         autocast=False)
         if self.center and not self.rms_scaling:
             self.beta = self.add_weight(name="beta", shape=shape, initializer=self.beta_initializer,
-                                        regularizer=self.beta_regularizer, constraint=self.beta_constraint)
+                                        regularizer=self.beta_regularizer, constraint=self.beta_constraint,
+                                        autocast=False)
 
     def call(self, inputs: Any) -> Tensor:
         ndim = inputs.ndim
         axes = _axes(self.axis, ndim)
         param_shape = tuple(int(inputs.shape[a]) if a in axes else 1 for a in range(ndim))
-        return K.layer_norm(inputs, self.gamma, self.beta, axes=axes, param_shape=param_shape, eps=self.epsilon,
-                            rms=self.rms_scaling)
+        y = K.layer_norm(_upcast(inputs), self.gamma, self.beta, axes=axes, param_shape=param_shape,
+                         eps=self.epsilon, rms=self.rms_scaling)
+        return _downcast(y, self.compute_dtype)
 
     def get_config(self) -> dict:
         return {**super().get_config(), "axis": self.axis, "epsilon": self.epsilon, "center": self.center,

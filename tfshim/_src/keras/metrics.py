@@ -21,6 +21,7 @@ from ..core.tensor import Tensor
 from ..core.variable import Variable
 from ..ops.math import cast
 from . import losses as _losses
+from .backend import to_snake_case as _to_snake
 from .backend import unique_name
 from .lookup import Lookup
 
@@ -570,7 +571,16 @@ _BY_NAME = {
     n: o for n, o in globals().items() if not n.startswith("_") and callable(o) and (
         isinstance(o, type) and issubclass(o, Metric) or getattr(o, "__module__", "").startswith("tfshim"))
 }
-_BY_NAME.update({"acc": Accuracy, "accuracy": Accuracy, "mse": MeanSquaredError, "mae": MeanAbsoluteError})
+# Keras 3 resolves a string to a Metric class by its name or snake_case name ("mean_absolute_error"; the class wins
+# over a function of the same name), plus a few abbreviations.
+_BY_NAME.update({_to_snake(n): o for n, o in list(_BY_NAME.items())
+                 if isinstance(o, type) and issubclass(o, Metric) and n[:1].isupper()})
+_BY_NAME.update({"acc": Accuracy, "accuracy": Accuracy, "mse": MeanSquaredError, "mae": MeanAbsoluteError,
+                 "MSE": MeanSquaredError, "MAE": MeanAbsoluteError})
+for _short, _long in (("mape", "MeanAbsolutePercentageError"), ("msle", "MeanSquaredLogarithmicError"),
+                      ("bce", "BinaryCrossentropy")):
+    if _long in _BY_NAME:
+        _BY_NAME[_short] = _BY_NAME[_short.upper()] = _BY_NAME[_long]
 
 
 _LOOKUP = Lookup("metric", "keras.metrics", Metric, _BY_NAME)

@@ -27,6 +27,7 @@ import optax
 from ..core import errors
 from ..core import state as _state
 from ..core.convert import convert_to_tensor
+from ..core.dispatch import run
 from ..core.tensor import Tensor, wrap
 from ..core.variable import Variable
 from .backend import unique_name
@@ -88,6 +89,8 @@ class Optimizer:
     """
 
     _slot_names: tuple = ()
+    #: Optimizer-wide state Variables (Nadam's ``u_product``), updated once per step by ``_step_globals``.
+    _global_names: tuple = ()
 
     def __init__(self, learning_rate: Any, weight_decay: Any = None, clipnorm: Any = None, clipvalue: Any = None,
                  global_clipnorm: Any = None, use_ema: bool = False, ema_momentum: float = 0.99,
@@ -133,6 +136,7 @@ class Optimizer:
                 ) from None
             self._learning_rate = self._make_var(np.float32(lr), "learning_rate")
         self._trainable_variables: list = []
+        self._globals: list = []  # one Variable per _global_names, created by build
         self._slots: list = []  # per trainable variable: the list of its slot Variables (in _slot_names order)
         self._index: dict = {}
         self._exclude_ids: set = set()
@@ -164,7 +168,7 @@ class Optimizer:
             cols = [names.index(n) for n in group]
             for slots in self._slots:
                 out.extend(slots[c] for c in cols)
-        return out
+        return out + list(self._globals)
 
     def _slot_groups(self) -> tuple:
         """How Keras creates the slots (which fixes the order of ``variables``): groups of slot names."""
@@ -212,12 +216,27 @@ class Optimizer:
             slots = []
             for s in self._slot_names:
                 init = self._slot_init(s, v.array)
-                slots.append(self._make_var(wrap(jnp.asarray(init, v.array.dtype)), f"{_var_path(v)}_{s}"))
+                slots.append(self._make_var(wrap(jnp.asarray(init)), self._slot_var_name(v, s)))
             # registered only once every slot exists (creation may be interrupted, e.g. inside tf.function)
             self._index[key] = len(self._trainable_variables)
             self._trainable_variables.append(v)
             self._slots.append(slots)
+        if self._global_names and not self._globals and var_list:
+            dtype = var_list[0].array.dtype
+            self._globals = [self._make_var(wrap(jnp.asarray(self._global_init(n), dtype)), _auto_name("variable"))
+                             for n in self._global_names]  # Keras names it as a plain backend.Variable
         self.built = True
+
+    def _slot_var_name(self, v: Any, slot: str) -> str:
+        """Keras' name for the slot variable: ``<variable path>_<slot>``."""
+        return f"{_var_path(v)}_{slot}"
+
+    def _global_init(self, name: str) -> Any:
+        return 0.0
+
+    def _step_globals(self, glob: dict, iterations: jax.Array) -> dict:
+        """The optimizer-wide state after this step (read by every variable's ``_update`` in ``slots``)."""
+        return glob
 
     def exclude_from_weight_decay(self, var_list: Any = None, var_names: Any = None) -> None:
         """Exclude variables (or names matching any of ``var_names``) from weight decay; call before building."""
@@ -241,8 +260,9 @@ class Optimizer:
         return lr
 
     def _apply_pure(self, params: list, grads: list, slots: list, lr: Any, iterations: jax.Array,
-                    wd_mask: tuple) -> tuple:
+                    glob: list, wd_mask: tuple) -> tuple:
         lr = self._lr_value(iterations, lr)
+        new_glob = self._step_globals(dict(zip(self._global_names, glob)), iterations)
         grads = [g.astype(p.dtype) for g, p in zip(grads, params)]
         if self.clipnorm and self.clipnorm > 0:
             grads = [_clip_by_norm(g, self.clipnorm) for g in grads]
@@ -256,10 +276,10 @@ class Optimizer:
             if wd:
                 p = p - p * jnp.asarray(self.weight_decay, p.dtype) * lr_p
             step = (iterations + 1).astype(p.dtype)
-            p2, s2 = self._update(p, g, dict(zip(self._slot_names, s)), lr_p, step)
+            p2, s2 = self._update(p, g, {**new_glob, **dict(zip(self._slot_names, s))}, lr_p, step)
             new_params.append(p2.astype(p.dtype))
             new_slots.append([s2[n] for n in self._slot_names])
-        return new_params, new_slots, iterations + 1
+        return new_params, new_slots, iterations + 1, [new_glob[n] for n in self._global_names]
 
     # -- public API ----------------------------------------------------------------------------
     def apply_gradients(self, grads_and_vars: Any) -> Variable:
@@ -311,7 +331,7 @@ class Optimizer:
             for _, v in kept:  # (LiftVariable, then a retrace) before any variable is written
                 for x in (v, *self._slots[self._index[id(v)]]):
                     x.array  # noqa: B018 - the read is the point
-            for x in (self._iterations, self._learning_rate):
+            for x in (self._iterations, self._learning_rate, *self._globals):
                 if isinstance(x, Variable):
                     x.array  # noqa: B018
         params, gvals, slots, idx = [], [], [], []
@@ -357,7 +377,8 @@ class Optimizer:
             else:
                 p_in, s_in, g_in = params, slots, gvals
             wd_mask = tuple(bool(self.weight_decay) and self._use_weight_decay(v) for _, v in sel)
-            new_p, new_s, new_it = self._jit_apply(p_in, g_in, s_in, lr_val, self._iterations.array, wd_mask=wd_mask)
+            new_p, new_s, new_it, new_g = self._jit_apply(p_in, g_in, s_in, lr_val, self._iterations.array,
+                                                          [x.array for x in self._globals], wd_mask=wd_mask)
             for j, p, s in zip(members, new_p, new_s):
                 v, i = kept[j][1], idx[j]
                 _raw_assign(v, p)
@@ -365,8 +386,15 @@ class Optimizer:
                     _raw_assign(sv, x)
                 if getattr(v, "constraint", None) is not None:
                     v.assign(v.constraint(v))
+            for gv, x in zip(self._globals, new_g):
+                _raw_assign(gv, x)
         _raw_assign(self._iterations, new_it)
         return self._iterations
+
+    def scale_loss(self, loss: Any) -> Any:
+        """Optimizer.scale_loss(loss): the loss to differentiate (unchanged here; LossScaleOptimizer multiplies it
+        by its dynamic scale)."""
+        return loss
 
     def minimize(self, loss: Any, var_list: Any, tape: Any = None) -> Variable:
         """Keras 2's Optimizer.minimize(loss, var_list, tape=None) (an extension: Keras 3 removed it).
@@ -626,6 +654,314 @@ class Adamax(Optimizer):
         return c
 
 
+class Nadam(Optimizer):
+    """tf.keras.optimizers.Nadam: Adam with Nesterov momentum and Keras' momentum schedule
+    ``u_t = beta_1 * (1 - 0.5 * 0.96**t)`` (the running product ``u_product`` is an optimizer variable)."""
+
+    _slot_names = ("momentum", "velocity")
+    _global_names = ("u_product",)
+
+    def __init__(self, learning_rate: Any = 0.001, beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-7,
+                 weight_decay: Any = None, clipnorm: Any = None, clipvalue: Any = None, global_clipnorm: Any = None,
+                 name: str | None = None, **kwargs: Any):
+        super().__init__(learning_rate, weight_decay=weight_decay, clipnorm=clipnorm, clipvalue=clipvalue,
+                         global_clipnorm=global_clipnorm, name=name, **kwargs)
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
+
+    def _global_init(self, name):
+        return 1.0
+
+    def _step_globals(self, glob, iterations):
+        u = glob["u_product"]
+        t = (iterations + 1).astype(u.dtype)
+        return {"u_product": u * self.beta_1 * (1.0 - 0.5 * jnp.power(jnp.asarray(0.96, u.dtype), t))}
+
+    def _update(self, p, g, slots, lr, step):
+        dt = p.dtype
+        b1, b2, decay = (jnp.asarray(x, dt) for x in (self.beta_1, self.beta_2, 0.96))
+        u_now = b1 * (1.0 - 0.5 * jnp.power(decay, step))
+        u_next = b1 * (1.0 - 0.5 * jnp.power(decay, step + 1))
+        prod = slots["u_product"].astype(dt)
+        m = slots["momentum"] + (g - slots["momentum"]) * (1 - b1)
+        v = slots["velocity"] + (jnp.square(g) - slots["velocity"]) * (1 - b2)
+        m_hat = u_next * m / (1 - prod * u_next) + (1 - u_now) * g / (1 - prod)
+        v_hat = v / (1 - jnp.power(b2, step))
+        return p - m_hat * lr / (jnp.sqrt(v_hat) + self.epsilon), {"momentum": m, "velocity": v}
+
+    def get_config(self) -> dict:
+        c = super().get_config()
+        c.update(beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon)
+        return c
+
+
+class Ftrl(Optimizer):
+    """tf.keras.optimizers.Ftrl: Follow The Regularized Leader (Keras 3's formulation, with L1, L2, L2-shrinkage
+    and ``beta``)."""
+
+    _slot_names = ("accumulator", "linear")
+
+    def __init__(self, learning_rate: Any = 0.001, learning_rate_power: float = -0.5,
+                 initial_accumulator_value: float = 0.1, l1_regularization_strength: float = 0.0,
+                 l2_regularization_strength: float = 0.0, l2_shrinkage_regularization_strength: float = 0.0,
+                 beta: float = 0.0, weight_decay: Any = None, clipnorm: Any = None, clipvalue: Any = None,
+                 global_clipnorm: Any = None, name: str | None = None, **kwargs: Any):
+        super().__init__(learning_rate, weight_decay=weight_decay, clipnorm=clipnorm, clipvalue=clipvalue,
+                         global_clipnorm=global_clipnorm, name=name, **kwargs)
+        for arg, val in (("initial_accumulator_value", initial_accumulator_value),
+                         ("l1_regularization_strength", l1_regularization_strength),
+                         ("l2_regularization_strength", l2_regularization_strength),
+                         ("l2_shrinkage_regularization_strength", l2_shrinkage_regularization_strength)):
+            if val < 0.0:
+                raise ValueError(f"Ftrl: `{arg}` needs to be positive or zero. Received: {arg}={val}.")
+        if learning_rate_power > 0.0:
+            raise ValueError("Ftrl: `learning_rate_power` needs to be negative or zero. Received: "
+                             f"learning_rate_power={learning_rate_power}.")
+        self.learning_rate_power = learning_rate_power
+        self.initial_accumulator_value = initial_accumulator_value
+        self.l1_regularization_strength = l1_regularization_strength
+        self.l2_regularization_strength = l2_regularization_strength
+        self.l2_shrinkage_regularization_strength = l2_shrinkage_regularization_strength
+        self.beta = beta
+
+    def _slot_init(self, slot, value):
+        if slot == "accumulator":
+            return jnp.full_like(value, self.initial_accumulator_value)
+        return jnp.zeros_like(value)
+
+    def _update(self, p, g, slots, lr, step):
+        power = self.learning_rate_power
+        l2 = self.l2_regularization_strength + self.beta / (2.0 * lr)
+        acc = slots["accumulator"]
+        new_acc = acc + jnp.square(g)
+        g_shrunk = g + 2 * self.l2_shrinkage_regularization_strength * p
+        linear = slots["linear"] + g_shrunk - (jnp.power(new_acc, -power) - jnp.power(acc, -power)) / lr * p
+        quadratic = jnp.power(new_acc, -power) / lr + 2 * l2
+        l1 = self.l1_regularization_strength
+        new_p = (jnp.clip(linear, -l1, l1) - linear) / quadratic
+        return new_p, {"accumulator": new_acc, "linear": linear}
+
+    def get_config(self) -> dict:
+        c = super().get_config()
+        c.update(learning_rate_power=self.learning_rate_power,
+                 initial_accumulator_value=self.initial_accumulator_value,
+                 l1_regularization_strength=self.l1_regularization_strength,
+                 l2_regularization_strength=self.l2_regularization_strength,
+                 l2_shrinkage_regularization_strength=self.l2_shrinkage_regularization_strength, beta=self.beta)
+        return c
+
+
+class Lion(Optimizer):
+    """tf.keras.optimizers.Lion: ``p -= lr * sign(beta_1*m + (1-beta_1)*g); m = beta_2*m + (1-beta_2)*g``."""
+
+    _slot_names = ("momentum",)
+
+    def __init__(self, learning_rate: Any = 0.001, beta_1: float = 0.9, beta_2: float = 0.99, weight_decay: Any = None,
+                 clipnorm: Any = None, clipvalue: Any = None, global_clipnorm: Any = None, name: str | None = None,
+                 **kwargs: Any):
+        super().__init__(learning_rate, weight_decay=weight_decay, clipnorm=clipnorm, clipvalue=clipvalue,
+                         global_clipnorm=global_clipnorm, name=name, **kwargs)
+        if beta_1 <= 0 or beta_1 > 1:
+            raise ValueError("Lion: argument `beta_1` must be in the [0, 1] range (otherwise the optimizer "
+                             f"degenerates to SignSGD). Received: beta_1={beta_1}.")
+        self.beta_1, self.beta_2 = beta_1, beta_2
+
+    def _update(self, p, g, slots, lr, step):
+        b1, b2 = jnp.asarray(self.beta_1, p.dtype), jnp.asarray(self.beta_2, p.dtype)
+        m = slots["momentum"]
+        new_p = p - lr * jnp.sign(m * b1 + g * (1.0 - b1))
+        return new_p, {"momentum": m * b2 + g * (1.0 - b2)}
+
+    def get_config(self) -> dict:
+        c = super().get_config()
+        c.update(beta_1=self.beta_1, beta_2=self.beta_2)
+        return c
+
+
+class Adafactor(Optimizer):
+    """tf.keras.optimizers.Adafactor: factored second moments (row ``r`` and column ``c`` statistics of the last
+    two dimensions; variables of rank < 2 keep a full ``velocity`` and scalar placeholders for ``r``/``c``)."""
+
+    _slot_names = ("r", "c", "velocity")
+
+    def __init__(self, learning_rate: Any = 0.001, beta_2_decay: float = -0.8, epsilon_1: float = 1e-30,
+                 epsilon_2: float = 1e-3, clip_threshold: float = 1.0, relative_step: bool = True,
+                 weight_decay: Any = None, clipnorm: Any = None, clipvalue: Any = None, global_clipnorm: Any = None,
+                 name: str | None = None, **kwargs: Any):
+        super().__init__(learning_rate, weight_decay=weight_decay, clipnorm=clipnorm, clipvalue=clipvalue,
+                         global_clipnorm=global_clipnorm, name=name, **kwargs)
+        self.beta_2_decay, self.epsilon_1, self.epsilon_2 = beta_2_decay, epsilon_1, epsilon_2
+        self.clip_threshold, self.relative_step = clip_threshold, relative_step
+
+    def _slot_init(self, slot, value):
+        if slot == "velocity":
+            return jnp.zeros_like(value)
+        if value.ndim < 2:  # Keras keeps int32 scalar placeholders
+            return jnp.zeros((), jnp.int32)
+        shape = value.shape[:-1] if slot == "r" else value.shape[:-2] + value.shape[-1:]
+        return jnp.zeros(shape, value.dtype)
+
+    def _slot_var_name(self, v, slot):
+        return _var_path(v) + "_velocity" if slot == "velocity" else v.name.split(":")[0]  # r, c: the variable's
+
+    def _update(self, p, g, slots, lr, step):
+        def rms(x):
+            return jnp.sqrt(jnp.mean(jnp.square(x)))
+
+        if self.relative_step and not callable(self._learning_rate):
+            lr = jnp.minimum(lr, 1 / jnp.sqrt(step))
+        rho = jnp.minimum(lr, 1 / jnp.sqrt(step))
+        alpha = jnp.maximum(jnp.asarray(self.epsilon_2, p.dtype), rms(p)) * rho
+        g2 = jnp.square(g) + self.epsilon_1
+        b2 = 1 - jnp.power(step, self.beta_2_decay)
+        r, c = slots["r"], slots["c"]
+        if p.ndim >= 2:
+            r = b2 * r + (1 - b2) * jnp.mean(g2, axis=-1)
+            c = b2 * c + (1 - b2) * jnp.mean(g2, axis=-2)
+            v = (r / jnp.mean(r, axis=-1, keepdims=True))[..., None] * c[..., None, :]
+        else:
+            v = b2 * slots["velocity"] + (1 - b2) * g2
+        u = g / jnp.sqrt(v)
+        u = u / jnp.maximum(1.0, rms(u) / self.clip_threshold)
+        return p - alpha * u, {"r": r, "c": c, "velocity": v}
+
+    def get_config(self) -> dict:
+        c = super().get_config()
+        c.update(beta_2_decay=self.beta_2_decay, epsilon_1=self.epsilon_1, epsilon_2=self.epsilon_2,
+                 clip_threshold=self.clip_threshold, relative_step=self.relative_step)
+        return c
+
+
+def _scale_impl(loss, scale):
+    return loss * scale.astype(loss.dtype)
+
+
+def _all_finite_impl(*gs):
+    return jnp.all(jnp.stack([jnp.all(jnp.isfinite(g)) for g in gs]))
+
+
+class LossScaleOptimizer(Optimizer):
+    """tf.keras.mixed_precision.LossScaleOptimizer(inner_optimizer, initial_scale=2**15, dynamic_growth_steps=2000):
+    dynamic loss scaling for float16 training (Keras 3).
+
+    ``scale_loss(loss)`` multiplies the loss by ``dynamic_scale``; ``apply_gradients`` divides the gradients by it,
+    and applies them with the inner optimizer only when they are all finite: then ``step_counter`` counts up and the
+    scale doubles every ``dynamic_growth_steps`` finite steps; otherwise the step is skipped and the scale halved.
+    Inside a compiled step both outcomes are computed and selected (no Python branch on device values).
+    """
+
+    def __init__(self, inner_optimizer: Optimizer, initial_scale: float = 2.0 ** 15, dynamic_growth_steps: int = 2000,
+                 name: str | None = None, **kwargs: Any):
+        if not kwargs.pop("dynamic", True):
+            raise ValueError("LossScaleOptimizer no longer supports `dynamic=False`. Instead, simply set "
+                             "`loss_scale_factor` directly on the `inner_optimizer`.")
+        for arg in ("weight_decay", "clipnorm", "global_clipnorm", "clipvalue", "loss_scale_factor",
+                    "gradient_accumulation_steps"):
+            if kwargs.pop(arg, None) is not None:
+                raise ValueError(f"LossScaleOptimizer does not support `{arg}`. Instead, set `{arg}` on the "
+                                 "`inner_optimizer`.")
+        if kwargs.pop("use_ema", False):
+            raise ValueError("LossScaleOptimizer does not support `use_ema`. Instead, set `use_ema` on the "
+                             "`inner_optimizer`.")
+        kwargs.pop("ema_momentum", None)
+        kwargs.pop("ema_overwrite_frequency", None)
+        if kwargs:
+            raise ValueError(f"LossScaleOptimizer does not support arguments: `{'`, `'.join(kwargs)}`.")
+        if not isinstance(inner_optimizer, Optimizer):
+            raise TypeError("LossScaleOptimizer: `inner_optimizer` must be a tf.keras optimizer instance. Received: "
+                            f"inner_optimizer={inner_optimizer!r}")
+        Optimizer.__init__(self, 0.0, name=name)
+        self.inner_optimizer = inner_optimizer
+        self.initial_scale = float(initial_scale)
+        self.dynamic_growth_steps = int(dynamic_growth_steps)
+        self.step_counter: Variable | None = None
+        self.dynamic_scale: Variable | None = None
+
+    def build(self, var_list: list) -> None:
+        """Create ``step_counter`` and ``dynamic_scale`` and build the inner optimizer."""
+        if self.step_counter is None:
+            self.step_counter = self._make_var(np.int64(0), "step_counter")
+            self.dynamic_scale = self._make_var(np.float32(self.initial_scale), "dynamic_scale")
+        self.inner_optimizer.build(var_list)
+        self._trainable_variables = list(self.inner_optimizer._trainable_variables)
+        self.built = True
+
+    @property
+    def variables(self) -> list:
+        own = [self._iterations, self._learning_rate]
+        if self.step_counter is not None:
+            own += [self.step_counter, self.dynamic_scale]
+        return own + list(self.inner_optimizer.variables)
+
+    @property
+    def iterations(self) -> Variable:
+        return self.inner_optimizer.iterations
+
+    @property
+    def learning_rate(self) -> Any:
+        return self.inner_optimizer.learning_rate
+
+    @learning_rate.setter
+    def learning_rate(self, value: Any) -> None:
+        self.inner_optimizer.learning_rate = value
+
+    def scale_loss(self, loss: Any) -> Any:
+        """LossScaleOptimizer.scale_loss(loss): ``loss * dynamic_scale`` (``initial_scale`` before the first step)."""
+        scale = self.dynamic_scale.array if self.built else jnp.float32(self.initial_scale)
+        return run(_scale_impl, (convert_to_tensor(loss), wrap(scale)), "LossScaleOptimizer.scale_loss")
+
+    def check_finite(self, grads: list) -> Tensor:
+        """Whether every (non-None) gradient is finite, as a bool Tensor."""
+        gs = [convert_to_tensor(g) for g in grads if g is not None]
+        return run(_all_finite_impl, tuple(gs), "LossScaleOptimizer.check_finite")
+
+    def apply(self, grads: list, trainable_variables: Any = None) -> Variable:
+        tvars = list(trainable_variables) if trainable_variables is not None else list(self._trainable_variables)
+        if not self.built:
+            self.build(tvars)
+        grads = [None if g is None else convert_to_tensor(g) for g in grads]
+        finite = self.check_finite(grads).array
+        scale = self.dynamic_scale.array
+        counter = self.step_counter.array
+        unscaled = [None if g is None else wrap(g.array / scale.astype(g.array.dtype)) for g in grads]
+        if not isinstance(finite, jax.core.Tracer):  # eager: Keras' branch, taken in Python
+            if bool(finite):
+                self.inner_optimizer.apply(unscaled, tvars)
+                grow = int(counter) == self.dynamic_growth_steps - 1
+                _raw_assign(self.step_counter, jnp.asarray(0 if grow else int(counter) + 1, counter.dtype))
+                if grow:
+                    _raw_assign(self.dynamic_scale, scale * 2.0)
+            else:
+                _raw_assign(self.step_counter, jnp.zeros((), counter.dtype))
+                _raw_assign(self.dynamic_scale, scale * 0.5)
+            return self.iterations
+        # traced (tf.function, fit's compiled step): run the update, keep it only where the gradients are finite
+        inner_vars = [v for g, v in zip(grads, tvars) if g is not None]
+        if not self.inner_optimizer.built:
+            self.inner_optimizer.build(tvars)
+        watched = inner_vars + list(self.inner_optimizer.variables)
+        before = [v.array for v in watched]
+        self.inner_optimizer.apply(unscaled, tvars)
+        for v, old in zip(watched, before):
+            _raw_assign(v, jnp.where(finite, v.array, old))
+        grow = counter == self.dynamic_growth_steps - 1
+        _raw_assign(self.step_counter, jnp.where(finite & ~grow, counter + 1, jnp.zeros_like(counter)))
+        _raw_assign(self.dynamic_scale, jnp.where(finite, jnp.where(grow, scale * 2.0, scale), scale * 0.5))
+        return self.iterations
+
+    def get_config(self) -> dict:
+        return {"name": self.name, "inner_optimizer": serialize(self.inner_optimizer),
+                "initial_scale": self.initial_scale, "dynamic_growth_steps": self.dynamic_growth_steps}
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects: Any = None) -> LossScaleOptimizer:
+        config = dict(config)
+        config["inner_optimizer"] = deserialize(config["inner_optimizer"], custom_objects)
+        return cls(**config)
+
+    def __repr__(self) -> str:
+        return f"<keras.src.optimizers.loss_scale_optimizer.LossScaleOptimizer name={self.name}>"
+
+
 class OptaxOptimizer(Optimizer):
     """A Keras-style optimizer around any optax ``GradientTransformation`` (tfshim extension).
 
@@ -692,7 +1028,7 @@ class OptaxOptimizer(Optimizer):
 
 
 _BY_NAME = {"sgd": SGD, "adam": Adam, "adamw": AdamW, "rmsprop": RMSprop, "adagrad": Adagrad, "adadelta": Adadelta,
-            "adamax": Adamax}
+            "adamax": Adamax, "nadam": Nadam, "ftrl": Ftrl, "lion": Lion, "adafactor": Adafactor}
 
 
 def get(identifier: Any) -> Optimizer:
@@ -724,5 +1060,7 @@ def deserialize(config: dict, custom_objects: Any = None) -> Optimizer:
     return cls.from_config(config["config"])
 
 
-__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "OptaxOptimizer", "get",
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "Nadam", "Ftrl", "Lion",
+           "LossScaleOptimizer",
+           "Adafactor", "OptaxOptimizer", "get",
            "serialize", "deserialize"]

@@ -370,11 +370,15 @@ class Trainer:
         ``jit_compile=False`` also runs the step op by op (Keras 3's JAX backend then does not jit it);
         ``"auto"``/True compile it. ``steps_per_execution`` is kept on the model (unvalidated, as Keras), but
         each batch is still one compiled call (same numbers; batch callbacks run every batch).
-        ``auto_scale_loss`` is kept: tfshim has no mixed-precision loss scaling, so it has no effect."""
+        ``auto_scale_loss`` (default True): under the ``"mixed_float16"`` policy the optimizer is wrapped in a
+        ``LossScaleOptimizer``, as Keras does."""
         if jit_compile not in (True, False, "auto", None):
             raise ValueError(f"Model.compile: jit_compile must be True, False or 'auto', got {jit_compile!r}.")
 
         self.optimizer = optimizers_module.get(optimizer)
+        if (auto_scale_loss and self.dtype_policy.name == "mixed_float16" and self.optimizer is not None
+                and not isinstance(self.optimizer, optimizers_module.LossScaleOptimizer)):
+            self.optimizer = optimizers_module.LossScaleOptimizer(self.optimizer, name="loss_scale_optimizer")
         self.loss = loss
         self._loss_fn = losses_module.get(loss) if loss is not None else None
         if isinstance(self._loss_fn, type):
@@ -487,10 +491,11 @@ class Trainer:
         with GradientTape() as tape:
             y_pred = self(x, training=True)
             loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sw, training=True)
+            scaled = self.optimizer.scale_loss(loss)  # LossScaleOptimizer: loss * dynamic scale
         self._loss_tracker.update_state(loss, sample_weight=_leading(x))
         tvars = self.trainable_variables
         if tvars:
-            grads = tape.gradient(loss, tvars)
+            grads = tape.gradient(scaled, tvars)
             self.optimizer.apply_gradients(zip(grads, tvars))
         else:
             warnings.warn("The model does not have any trainable weights.", stacklevel=2)

@@ -21,6 +21,7 @@ import numpy as np
 
 from ..core import checks, errors
 from ..core import dtypes as _dt
+from ..core import state as _state
 from ..core.convert import convert_to_tensor
 from ..core.dispatch import run
 from ..core.tensor import Tensor, wrap
@@ -511,7 +512,7 @@ def print_(*inputs: Any, **kwargs: Any) -> None:
     summarize = 3 if summarize is None else summarize
     flat, tree = jax.tree_util.tree_flatten(list(inputs), is_leaf=lambda v: isinstance(v, Tensor))
     symbolic = [i for i, v in enumerate(flat) if isinstance(v, Tensor) and not _concrete(v)]
-    if symbolic:
+    if symbolic or _state.tracing:  # traced: also Python-only values print on every run, not at trace time
         # Inside tf.function: print when the compiled function runs, on every call (as TF).
         def on_host(*vals: Any) -> None:
             leaves = list(flat)

@@ -408,7 +408,7 @@ def cast(x: Any, dtype: Any, name: Any = None) -> Tensor:
     x = convert_to_tensor(x)
     if x.array.dtype == dt._np:
         return x
-    return run(_cast_impl, (x,), "tf.cast", dtype=dt._np.str)
+    return run(_cast_impl, (x,), "tf.cast", dtype=dt._np)  # the dtype object: bfloat16 has no .str name
 
 
 def saturate_cast(value: Any, dtype: Any, name: Any = None) -> Tensor:

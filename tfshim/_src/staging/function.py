@@ -345,6 +345,39 @@ class ConcreteFunction:
         leaves = [next(it_t) if t else next(it_s) for t in self._out["is_t"]]
         return jax.tree_util.tree_unflatten(self._out["tree"], leaves)
 
+    def pretty_printed_signature(self, verbose: bool = True) -> str:
+        """ConcreteFunction.pretty_printed_signature: input parameters, output type and captured variables, in
+        TF's layout. Difference: output dimensions are those of the trace (TF shows None where an
+        ``input_signature`` leaves a dimension unknown)."""
+        owner = self._owner
+        args, kwargs = self.structured_input_signature
+        lines = ["Input Parameters:"]
+        sig = owner.function_spec
+        specs = list(owner._input_signature or [])
+        try:
+            bound = sig.bind(*args, **kwargs)
+            bound.apply_defaults()
+            items = [(n, v, sig.parameters[n].kind.name) for n, v in bound.arguments.items()]
+        except TypeError:
+            items = [(f"arg_{i}", v, "POSITIONAL_ONLY") for i, v in enumerate(args)]
+            items += [(k, v, "KEYWORD_ONLY") for k, v in kwargs.items()]
+        for i, (name, value, kind) in enumerate(items):
+            shown = specs[i] if i < len(specs) else value
+            lines.append(f"  {name} ({kind}): {_type_str(shown)}")
+        lines.append("Output Type:")
+        shapes = iter(self._lowered.out_info[0])
+        static = iter(self._out["static"])
+        leaves = [_TypeLeaf(next(shapes)) if t else next(static) for t in self._out["is_t"]]
+        lines.append("  " + _type_str(jax.tree_util.tree_unflatten(self._out["tree"], leaves)))
+        lines.append("Captures:")
+        flat_ids = {id(x) for x in _flatten((args, kwargs))[0]}
+        caps = [v for v in self._variables if id(v) not in flat_ids]
+        if not caps:
+            lines.append("  None")
+        for v in caps:
+            lines.append(f"  {id(v)}: TensorSpec(shape=(), dtype=tf.resource, name=None)")
+        return "\n".join(lines)
+
     @property
     def variables(self) -> tuple:
         return tuple(self._variables)
@@ -363,6 +396,37 @@ class ConcreteFunction:
     def graph(self) -> Any:
         """The traced program (a ``jax.stages.Traced``); ``.jaxpr`` shows it."""
         return self._lowered
+
+
+class _TypeLeaf:
+    """An output tensor's shape and dtype, for ``pretty_printed_signature``."""
+
+    def __init__(self, struct: Any):
+        self.struct = struct
+
+
+def _type_str(x: Any) -> str:
+    """TF's rendering of a value's type in a signature: TensorSpec(...), Literal[3], Dict[...], List[...]."""
+    from ..core import dtypes as _dt
+
+    if isinstance(x, _TypeLeaf):
+        shape = tuple(int(d) for d in x.struct.shape)
+        return f"TensorSpec(shape={shape}, dtype=tf.{_dt._BY_NP[x.struct.dtype].name}, name=None)"
+    if isinstance(x, Tensor) or _is_var(x):
+        shape = tuple(int(d) for d in x.shape)
+        return f"TensorSpec(shape={shape}, dtype=tf.{x.dtype.name}, name=None)"
+    if type(x).__name__ == "TensorSpec":
+        dims = x.shape.as_list() if x.shape.rank is not None else None
+        shape = None if dims is None else tuple(dims)
+        return f"TensorSpec(shape={shape}, dtype=tf.{x.dtype.name}, name={x.name!r})"
+    if isinstance(x, dict):
+        return "Dict[" + ", ".join(f"[{k!r}, {_type_str(v)}]" for k, v in x.items()) + "]"
+    if isinstance(x, tuple) and hasattr(x, "_fields"):
+        return f"{type(x).__name__}[" + ", ".join(f"[{f!r}, {_type_str(getattr(x, f))}]" for f in x._fields) + "]"
+    if isinstance(x, (list, tuple)):
+        kind = "List" if isinstance(x, list) else "Tuple"
+        return f"{kind}[" + ", ".join(_type_str(v) for v in x) + "]"
+    return f"Literal[{x!r}]"
 
 
 class Function:
@@ -407,7 +471,12 @@ class Function:
 
     @property
     def function_spec(self) -> Any:
+        """The Python function's signature (TF returns a FunctionSpec object; tfshim an ``inspect.Signature``)."""
         return inspect.signature(self._python_function)
+
+    def pretty_printed_concrete_signatures(self, verbose: bool = True) -> str:
+        """tf.function.pretty_printed_concrete_signatures: every trace's signature, in trace order."""
+        return "\n\n".join(c.pretty_printed_signature(verbose) for c in self._cache.values())
 
     def __get__(self, instance: Any, owner: Any = None) -> Any:
         if instance is None:
@@ -502,14 +571,22 @@ class Function:
                 raise
         except CreatedVariable:
             if self._called or self._created_on_first_call:
-                raise ValueError(
-                    "tf.function only supports singleton tf.Variables created on the first call. Make sure the "
-                    "tf.Variable is only created once or created outside tf.function."
-                ) from None
-            # First call creates variables: run it eagerly (as TF's first trace initialises them).
+                raise ValueError(_SINGLETON_MSG) from None
+            # First call creates variables: run it eagerly (as TF's first trace initialises them), then trace it
+            # again at once as TF does: a function that creates variables on that second trace too (a
+            # ``tf.Variable`` made on every call) is TF's ValueError.
             self._created_on_first_call = True
             self._called = True
+            self._tracing_count += 1
             self._eager_result = self._python_function(*args, **kwargs)
+            try:
+                conc = ConcreteFunction(self, args, kwargs)
+            except CreatedVariable:
+                raise ValueError(_SINGLETON_MSG) from None
+            except Exception:  # anything else: the eager result stands; a later call traces again
+                return None
+            self._tracing_count += 1
+            self._cache[key] = conc
             return None
         except (
             jax.errors.ConcretizationTypeError,
@@ -562,6 +639,12 @@ class Function:
 
     def __repr__(self) -> str:
         return f"<tfshim.function {self._name}>"
+
+
+_SINGLETON_MSG = (
+    "tf.function only supports singleton tf.Variables created on the first call. Make sure the tf.Variable is "
+    "only created once or created outside tf.function. See https://www.tensorflow.org/guide/function"
+    "#creating_tfvariables for more information.")
 
 
 def function(

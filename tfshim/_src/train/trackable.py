@@ -46,6 +46,17 @@ def _optimizer_children(opt: Any) -> list:
     variables = [d["_iterations"]] + ([lr] if isinstance(lr, Variable) else [])
     for slots in d["_slots"]:
         variables.extend(slots)
+    # Optimizer-wide state (Nadam's u_product: Keras' attribute ``_u_product``).
+    for name, g in zip(getattr(opt, "_global_names", ()), d.get("_globals", ())):
+        out.append((f"_{name}", g))
+        variables.append(g)
+    # LossScaleOptimizer: its own counters, then the wrapped optimizer as the child ``inner_optimizer``.
+    if d.get("inner_optimizer") is not None:
+        for name in ("dynamic_scale", "step_counter"):
+            if d.get(name) is not None:
+                out.append((name, d[name]))
+                variables.append(d[name])
+        out.append(("inner_optimizer", d["inner_optimizer"]))
     out.append(("_variables", variables))
     return [(k, v) for k, v in out if is_node(v)]
 

@@ -1,7 +1,8 @@
 """tf.keras.optimizers: Keras 3 optimizers on JAX (Keras' update formulas; optax adapter as an extension)."""
 
 from tfshim._src.keras.optimizers import (
-    SGD, Adadelta, Adagrad, Adam, Adamax, AdamW, OptaxOptimizer, Optimizer, RMSprop, deserialize, get, serialize,
+    SGD, Adadelta, Adafactor, Adagrad, Adam, Adamax, AdamW, Ftrl, Lion, Nadam, OptaxOptimizer, Optimizer, RMSprop,
+    deserialize, get, serialize,
 )
 from tfshim.keras.optimizers import schedules
 
