@@ -34,6 +34,7 @@ from tfshim._src.core.tensor_spec import TensorSpec  # noqa: E402
 from tfshim._src.core.variable import Variable, VariableAggregation, VariableSynchronization, name_scope
 
 from tfshim import (  # noqa: E402,F401
+    autograph,
     autodiff, bitwise, config, data, debugging, distribute, dtypes, errors, keras, linalg, math, nn, random, test,
     train,
 )
