@@ -479,3 +479,64 @@ def test_python_list_append_in_tensor_loop(tf_ref):
     with pytest.raises(Exception) as ei:
         f(tfshim.constant(3))
     assert "TensorArray" in str(ei.value)
+
+
+def _epoch_program(tf, X, Y):
+    model = tf.keras.Sequential([tf.keras.layers.Dense(16, activation="relu"), tf.keras.layers.Dense(2)])
+    model.build((None, X.shape[1]))
+    rng = np.random.default_rng(3)
+    model.set_weights([rng.standard_normal(w.shape).astype(np.float32) * 0.1 for w in model.weights])
+    opt = tf.keras.optimizers.SGD(0.1)
+    loss_fn = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    ds = tf.data.Dataset.from_tensor_slices((X, Y)).batch(32)  # 200 = 6 * 32 + 8: a smaller last batch
+    seen = []
+
+    @tf.function
+    def epoch(ds):
+        seen.append(tf.executing_eagerly())
+        total = tf.constant(0.0)
+        n = tf.constant(0)
+        for x, y in ds:
+            with tf.GradientTape() as tape:
+                loss = loss_fn(y, model(x, training=True))
+            grads = tape.gradient(loss, model.trainable_variables)
+            opt.apply_gradients(zip(grads, model.trainable_variables))
+            total += loss
+            n += 1
+        return total / tf.cast(n, tf.float32), n
+
+    losses = [epoch(ds) for _ in range(3)]
+    return losses, [w.numpy() for w in model.weights], epoch.experimental_get_tracing_count(), seen
+
+
+def test_training_epoch_as_one_dataset_loop(tf_ref, caplog):
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((200, 6)).astype(np.float32)
+    Y = (X[:, :2].sum(1) > 0).astype(np.int64)
+    ref = _epoch_program(tf_ref, X, Y)
+    with caplog.at_level(logging.WARNING, logger="tfshim"):
+        got = _epoch_program(tfshim, X, Y)
+    assert "eagerly" not in caplog.text
+    assert_same(ref[0], got[0], "epoch losses", rtol=1e-5, atol=1e-6)
+    for a, b in zip(ref[1], got[1]):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
+    assert got[2] == ref[2] == 1
+    assert got[3] == [False]
+
+
+def test_dataset_loop_break_and_reshuffle(tf_ref):
+    out = []
+    for tf in (tf_ref, tfshim):
+        ds = tf.data.Dataset.range(10).map(lambda v: v * 2).batch(3)
+
+        @tf.function
+        def f(ds, limit):
+            s = tf.constant(0, tf.int64)
+            for b in ds:
+                if tf.reduce_sum(b) > limit:
+                    break
+                s += tf.reduce_sum(b)
+            return s
+
+        out.append([f(ds, tf.constant(20, tf.int64)), f(ds, tf.constant(1000, tf.int64))])
+    assert_same(out[0], out[1])

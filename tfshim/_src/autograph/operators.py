@@ -16,6 +16,7 @@ come from comparing those.
 
 from __future__ import annotations
 
+import threading
 from typing import Any, Callable
 
 import jax
@@ -93,11 +94,23 @@ def _all_scope_variables() -> list:
     return list(seen.values())
 
 
+_PROBING = threading.local()
+
+
+def probing() -> bool:
+    """Whether a body runs as the probe (data sources then give placeholders instead of consuming input)."""
+    return getattr(_PROBING, "depth", 0) > 0
+
+
 def _probe(fn: Callable, args: tuple) -> tuple[Any, list]:
     """Run ``fn(*args)`` once, discarding its variable writes: (its result, the variables it wrote)."""
     variables = _all_scope_variables()
-    with StatelessScope(variables, [v.array for v in variables], lift=False) as sc:
-        out = fn(*args)
+    _PROBING.depth = getattr(_PROBING, "depth", 0) + 1
+    try:
+        with StatelessScope(variables, [v.array for v in variables], lift=False) as sc:
+            out = fn(*args)
+    finally:
+        _PROBING.depth -= 1
     return out, [variables[i] for i in sc.changed()]
 
 

@@ -371,12 +371,14 @@ class _Converter(ast.NodeTransformer):
 
     def _loop_names(self, node: Any) -> tuple[list, list]:
         names = [n for n in stores(node.body) if n not in self.declared]
-        if isinstance(node, ast.For):
-            names = [n for n in stores([ast.Assign(targets=[node.target], value=ast.Constant(0))])
-                     if n not in names] + names
         live = self._live_outside(node)
         inside = loads(node)
-        return [n for n in names if n in live or n in inside], [n for n in names if n in live]
+        state = [n for n in names if n in live or n in inside]
+        if isinstance(node, ast.For):  # the target is set at the top of each iteration: state only if read after
+            targets = stores([ast.Assign(targets=[node.target], value=ast.Constant(0))])
+            state = [n for n in targets if n in live and n not in state] + state
+            names = targets + names
+        return state, [n for n in names if n in live]
 
     def _opts(self, body: list) -> tuple[list, ast.expr]:
         """Pull ``set_loop_options(...)`` calls out of a loop body: (new body, the options dict). The dict also

@@ -13,6 +13,7 @@ from jax import lax
 from ..core.convert import convert_to_tensor
 from ..core.dispatch import run
 from ..core.tensor import Tensor
+from ..ops.nn import tiled_max_pool
 from . import activations as _act
 
 
@@ -66,6 +67,8 @@ def _pool_impl(x, kind, window, strides, padding, channels_first):
         dims, st = (1, 1) + window, (1, 1) + strides
     else:
         dims, st = (1,) + window + (1,), (1,) + strides + (1,)
+    if kind == "max" and padding == "VALID" and tuple(window) == tuple(strides) and x.dtype.kind == "f":
+        return tiled_max_pool(x, tuple(window), channels_first)
     if kind == "max":
         return lax.reduce_window(x, -jnp.inf, lax.max, dims, st, padding)
     s = lax.reduce_window(x, 0.0, lax.add, dims, st, padding)

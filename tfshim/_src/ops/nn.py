@@ -8,6 +8,7 @@ kernels only implement the channels-last formats).
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import jax
@@ -453,6 +454,69 @@ def conv1d(input: Any, filters: Any, stride: Any, padding: Any, data_format: str
     return _convolution("tf.nn.conv1d", "Conv2D", 1, input, filters, stride, padding, df, dilations)
 
 
+def _tile_view(x: Any, window: tuple, channels_first: bool) -> Any:
+    """``x`` cropped to whole windows and viewed as (..., window elements)."""
+    _, perm, tshape, cshape = _tile_meta(x.shape, window, channels_first)
+    xc = x[tuple(slice(0, c) for c in cshape)]
+    v = xc.reshape(tshape).transpose(perm)
+    return v.reshape(v.shape[: len(perm) - len(window)] + (-1,))
+
+
+@functools.partial(jax.custom_vjp, nondiff_argnums=(1, 2))
+def tiled_max_pool(x: Any, window: tuple, channels_first: bool) -> Any:
+    """Max pooling whose windows tile the input (stride == window, VALID): a reshape and a max, with a
+    gradient that goes to the first maximum of each window, as TF's MaxPoolGrad. XLA:CPU runs this much
+    faster than reduce_window's select-and-scatter gradient (20x on a 2x2 pool of a conv feature map)."""
+    return _tile_view(x, window, channels_first).max(axis=-1)
+
+
+def _tiled_fwd(x: Any, window: tuple, channels_first: bool) -> tuple:
+    v = _tile_view(x, window, channels_first)
+    return v.max(axis=-1), (jnp.argmax(v, axis=-1), x)
+
+
+def _tiled_bwd(window: tuple, channels_first: bool, res: tuple, g: Any) -> tuple:
+    arg, x = res
+    shape = x.shape
+    k = int(np.prod(window))
+    gv = jax.nn.one_hot(arg, k, dtype=g.dtype) * g[..., None]
+    _, perm, tshape, cshape = _tile_meta(shape, window, channels_first)
+    inv = np.argsort(perm)
+    full = gv.reshape(tuple(tshape[p] for p in perm)).transpose(inv).reshape(cshape)
+    pads = [(0, s - c) for s, c in zip(shape, cshape)]
+    return (jnp.pad(full, pads),)
+
+
+def _tile_meta(shape: tuple, window: tuple, channels_first: bool) -> tuple:
+    nd = len(window)
+    sp = list(range(2, 2 + nd)) if channels_first else list(range(1, 1 + nd))
+    tshape: list = []
+    outer: list = []
+    inner: list = []
+    cshape = []
+    for a, s in enumerate(shape):
+        if a in sp:
+            k = window[sp.index(a)]
+            outer.append(len(tshape))
+            inner.append(len(tshape) + 1)
+            tshape += [s // k, k]
+            cshape.append((s // k) * k)
+        else:
+            outer.append(len(tshape))
+            tshape.append(s)
+            cshape.append(s)
+    return None, outer + inner, tshape, tuple(cshape)
+
+
+tiled_max_pool.defvjp(_tiled_fwd, _tiled_bwd)
+
+
+def tiles(x: Any, window: tuple, strides: tuple, pads: Any) -> bool:
+    """Whether a max pool can use ``tiled_max_pool``: float input, stride == window, no padding."""
+    return (x.dtype.kind == "f" and tuple(window) == tuple(strides)
+            and all(p == (0, 0) for p in pads) and all(k >= 1 for k in window))
+
+
 def _pool_impl(x, ksize, strides, padding, channels_first, kind):
     n = len(ksize)
     if channels_first:
@@ -463,6 +527,8 @@ def _pool_impl(x, ksize, strides, padding, channels_first, kind):
         pads = jax.lax.padtype_to_pads(x.shape, win, st, padding)
     else:
         pads = ((0, 0), (0, 0)) + padding if channels_first else ((0, 0),) + padding + ((0, 0),)
+    if kind == "max" and tiles(x, ksize, strides, pads[2:] if channels_first else pads[1:-1]):
+        return tiled_max_pool(x, tuple(ksize), channels_first)
     if kind == "max":
         # NumPy init values let JAX recognise the (differentiable) max / sum window reductions.
         init = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
