@@ -540,3 +540,54 @@ def test_dataset_loop_break_and_reshuffle(tf_ref):
 
         out.append([f(ds, tf.constant(20, tf.int64)), f(ds, tf.constant(1000, tf.int64))])
     assert_same(out[0], out[1])
+
+
+def _conv_epoch(tf, X, Y):
+    model = tf.keras.Sequential([tf.keras.layers.Conv2D(4, 3, activation="relu"), tf.keras.layers.MaxPooling2D(),
+                                 tf.keras.layers.Flatten(), tf.keras.layers.Dense(3)])
+    model.build((None,) + X.shape[1:])
+    rng = np.random.default_rng(5)
+    model.set_weights([rng.standard_normal(w.shape).astype(np.float32) * 0.2 for w in model.weights])
+    opt = tf.keras.optimizers.SGD(0.05)
+    loss_fn = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    ds = tf.data.Dataset.from_tensor_slices((X, Y)).batch(8)
+
+    @tf.function
+    def epoch(ds):
+        total = tf.constant(0.0)
+        for x, y in ds:
+            with tf.GradientTape() as tape:
+                loss = loss_fn(y, model(x, training=True))
+            grads = tape.gradient(loss, model.trainable_variables)
+            opt.apply_gradients(zip(grads, model.trainable_variables))
+            total += loss
+        return total
+
+    return [epoch(ds) for _ in range(2)], [w.numpy() for w in model.weights]
+
+
+def test_conv_training_loop_matches_tf(tf_ref):
+    # Inside staged loops convolutions use the patches-matmul kernel gradient (ops/nn.py loop_conv) and the
+    # 2x2 max pool its reshape form: both must give TF's numbers.
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((20, 9, 9, 2)).astype(np.float32)
+    Y = rng.integers(0, 3, 20).astype(np.int64)
+    ref, got = _conv_epoch(tf_ref, X, Y), _conv_epoch(tfshim, X, Y)
+    assert_same(ref[0], got[0], "losses", rtol=1e-4, atol=1e-5)
+    for a, b in zip(ref[1], got[1]):
+        np.testing.assert_allclose(a, b, rtol=1e-3, atol=1e-5)
+
+
+def test_max_pool_gradient_matches_tf_with_ties(tf_ref):
+    x = np.random.default_rng(2).standard_normal((2, 7, 9, 3)).astype(np.float32)
+    x[0, :, :4] = 0.0  # tied windows: TF gives the whole gradient to the first maximum
+    out = []
+    for tf in (tf_ref, tfshim):
+        xt = tf.constant(x)
+        with tf.GradientTape() as t:
+            t.watch(xt)
+            y = tf.nn.max_pool2d(xt, 2, 2, "VALID")
+            z = tf.keras.layers.MaxPooling2D(2)(xt)
+            loss = tf.reduce_sum(y * y) + tf.reduce_sum(z)
+        out.append((y, t.gradient(loss, xt)))
+    assert_same(out[0], out[1], "max pool")

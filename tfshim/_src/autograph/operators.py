@@ -579,7 +579,11 @@ def _tensor_loop(kind: str, test: Callable, body: Callable, vals: tuple, names: 
         return list(var_vals) + list(st)
 
     explicit = [i0] + [_read(v) for v in written] + [convert_to_tensor(x) for v in init_vals for x in _flat(v)[0]]
-    res = _stage(f"{kind}_loop", explicit, run)
+    state.staged_loops.append(True)
+    try:
+        res = _stage(f"{kind}_loop", explicit, run)
+    finally:
+        state.staged_loops.pop()
     for v, val in zip(written, res[:n_vars]):
         v.write_array(val.array)
     return from_arrays(list(res[n_vars:]))
