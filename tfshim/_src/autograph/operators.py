@@ -30,6 +30,7 @@ from ..core.stateless import StatelessScope
 from ..core.tensor import Tensor, wrap
 from ..ops.math import logical_and, logical_not, logical_or
 from ..staging import control_flow
+from ..staging.tensor_array import TensorArray
 
 # ------------------------------------------------------------------------------------------ values
 
@@ -449,6 +450,16 @@ def _tensor_loop(kind: str, test: Callable, body: Callable, vals: tuple, names: 
             v = convert_to_tensor(v)
         entry.append(v)
     vals = tuple(entry)
+    max_iter = opts.get("maximum_iterations")
+    extra = trip if trip is not None else (int(max_iter) if max_iter is not None else None)
+    arrays_ = [v for v in vals if isinstance(v, TensorArray)]
+    if arrays_ and extra is None and any(v.dynamic_size for v in arrays_):
+        raise ValueError(
+            "a tf.TensorArray with dynamic_size=True is written in a loop whose number of iterations tfshim "
+            "cannot know before running it; tfshim carries the array as a fixed-size buffer: call "
+            "tf.autograph.experimental.set_loop_options(maximum_iterations=N) in the loop, or give the array a size."
+        )
+    vals = tuple(v._reserve(extra or 0) if isinstance(v, TensorArray) else v for v in vals)
 
     def full_body(i: Any, *v: Any) -> tuple:
         return tuple(body(i, *v))
@@ -466,6 +477,11 @@ def _tensor_loop(kind: str, test: Callable, body: Callable, vals: tuple, names: 
                 f"{name}.stack() after the loop) instead."
             )
     for name, a, b in zip(names, vals, out):
+        if isinstance(a, TensorArray) and isinstance(b, TensorArray) and a is not b:
+            if a._element_shape is None and b._element_shape is not None:
+                a = a._copy()
+                a._element_shape = b._element_shape
+            a = a._to_buffer(b._capacity() if b._buf is not None else None)
         if a is b:
             kinds.append(("static", a))
             continue
@@ -529,7 +545,6 @@ def _tensor_loop(kind: str, test: Callable, body: Callable, vals: tuple, names: 
 
     n_vars = len(written)
     carried = [k for k, kind in enumerate(kinds) if kind[0] == "tensor"]
-    max_iter = opts.get("maximum_iterations")
 
     def run(*arrays: Any) -> list:
         i_init, var_init, state_init = arrays[0], list(arrays[1 : 1 + n_vars]), list(arrays[1 + n_vars :])
