@@ -591,3 +591,24 @@ def test_max_pool_gradient_matches_tf_with_ties(tf_ref):
             loss = tf.reduce_sum(y * y) + tf.reduce_sum(z)
         out.append((y, t.gradient(loss, xt)))
     assert_same(out[0], out[1], "max pool")
+
+
+def test_strategy_run_converted_but_not_keras_steps(tf_ref):
+    # TF 2.21 (Keras 3) converts strategy.run's function inside tf.function, but neither a layer's call nor a
+    # custom train_step run by fit (library code calls them); tfshim does the same.
+    x = np.array([[1.0, -2.0], [0.5, 0.25]], np.float32)
+    out = []
+    for tf in (tf_ref, tfshim):
+        strategy = tf.distribute.get_strategy()
+
+        def step(v):
+            if tf.reduce_sum(v) > 0.0:
+                v = v + 1.0
+            return v
+
+        @tf.function
+        def run(v):
+            return strategy.run(step, args=(v,))
+
+        out.append((run(tf.constant(x)), run(tf.constant(-x))))
+    assert_same(out[0], out[1], "strategy.run")
