@@ -59,7 +59,9 @@ def _collect_variables(objs: list, out: dict, depth: int = 0, seen: set | None =
             _collect_variables(list(o.values()), out, depth, seen)
         elif isinstance(o, (list, tuple, set)):
             _collect_variables(list(o), out, depth, seen)
-        elif depth < 6 and hasattr(o, "__dict__") and not inspect.ismodule(o) and not callable(o):
+        elif (depth < 6 and hasattr(o, "__dict__") and not inspect.ismodule(o)
+              and not (inspect.isroutine(o) or inspect.isclass(o) or isinstance(o, Function))):
+            # (callable objects count: a tf.Module subclass with ``__call__`` holds variables too)
             _collect_variables(list(vars(o).values()), out, depth + 1, seen)
         elif (
             depth < 6 and hasattr(o, "__dict__") and type(o).__module__.startswith("tfshim") and not inspect.ismodule(o)
