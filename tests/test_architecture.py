@@ -33,6 +33,7 @@ FLOORS: tuple = (
     ("ops", ("ops",)),  # the op table
     ("config", ("config",)),  # tf.config (tf.function reads its run_functions_eagerly flag)
     ("staging", ("staging",)),  # tf.function, control flow
+    ("autograph", ("autograph",)),  # AutoGraph's converter and operators (registers with tf.function)
     ("module", ("module",)),  # tf.Module
     ("data, train", ("data", "train")),  # tf.data, tf.train (checkpoints of Modules)
     ("distribute", ("distribute",)),  # strategies (strategy.run stages through tf.function)

@@ -308,7 +308,7 @@ def test_compiled_matches_eager_numbers():
 def test_python_control_flow_on_tensor_falls_back_with_warning(caplog):
     tf = tfshim
 
-    @tf.function
+    @tf.function(autograph=False)
     def f(x):
         if x > 0:
             return x

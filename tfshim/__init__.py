@@ -37,9 +37,11 @@ from tfshim._src.autodiff.tape import GradientTape, UnconnectedGradients  # noqa
 from tfshim._src.core.tensor import Tensor  # noqa: E402
 from tfshim._src.core.tensor_shape import TensorShape  # noqa: E402
 from tfshim._src.core.tensor_spec import TensorSpec  # noqa: E402
+from tfshim._src.staging.tensor_array import TensorArray  # noqa: E402
 from tfshim._src.core.variable import Variable, VariableAggregation, VariableSynchronization, name_scope
 
 from tfshim import (  # noqa: E402,F401
+    autograph,
     autodiff, bitwise, config, data, debugging, distribute, dtypes, errors, image, keras, linalg, math, nn, random,
     test, train,
 )

@@ -57,6 +57,8 @@ class _ThreadState(threading.local):
         self.autocast: list = []
         # Keras' automatic-name counters {prefix: count} (``dense``, ``dense_1``, ...), per thread as in Keras 3.
         self.keras_uids: dict = {}
+        # Non-empty while AutoGraph traces the body of a staged loop (kernels may pick loop-friendly forms).
+        self.staged_loops: list = []
 
 
 _state = _ThreadState()

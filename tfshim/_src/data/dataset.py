@@ -111,6 +111,20 @@ class DatasetV2:
     def __iter__(self) -> OwnedIterator:
         return OwnedIterator(self)
 
+    def _ag_for_stmt(self, *args: Any) -> Any:
+        """AutoGraph's ``for x in dataset`` inside tf.function: one staged loop (data/staged_loop.py)."""
+        from .staged_loop import for_dataset
+
+        return for_dataset(self, *args)
+
+    def _ag_len(self) -> Any:
+        """AutoGraph's ``len(dataset)``: the cardinality (TF raises for infinite/unknown ones)."""
+        n = self._card()
+        if n < 0:
+            raise TypeError("The dataset is infinite." if n == INFINITE_CARDINALITY else
+                            "The dataset length is unknown.")
+        return self.cardinality()
+
     def as_numpy_iterator(self) -> NumpyIterator:
         """Dataset.as_numpy_iterator(): elements as NumPy values (rank-0 as NumPy scalars)."""
         return NumpyIterator(self)
@@ -135,7 +149,7 @@ class DatasetV2:
         for leaves in self._iter():
             elem = st.pack(self._spec, [st.to_tensor(x) for x in leaves])
             try:
-                new = reduce_func(state, elem)
+                new = _autograph(reduce_func)(state, elem)
             except errors.OpError as e:
                 graph_e = errors.in_graph(e)  # TF traces reduce_func: static errors are ValueError/TypeError
                 if graph_e is not e:
@@ -189,26 +203,26 @@ class DatasetV2:
         """Dataset.map: apply ``map_func`` to each element (tuples are unpacked into positional arguments)."""
         from .mapping import MapDataset
 
-        return MapDataset(self, map_func, num_parallel_calls)
+        return MapDataset(self, _autograph(map_func), num_parallel_calls)
 
     def filter(self, predicate: Callable, name: Any = None) -> DatasetV2:
         """Dataset.filter: keep the elements for which ``predicate`` returns a true scalar bool tensor."""
         from .mapping import FilterDataset
 
-        return FilterDataset(self, predicate)
+        return FilterDataset(self, _autograph(predicate))
 
     def flat_map(self, map_func: Callable, name: Any = None) -> DatasetV2:
         """Dataset.flat_map: map each element to a Dataset and concatenate them."""
         from .mapping import FlatMapDataset
 
-        return FlatMapDataset(self, map_func)
+        return FlatMapDataset(self, _autograph(map_func))
 
     def interleave(self, map_func: Callable, cycle_length: Any = None, block_length: Any = None,
                    num_parallel_calls: Any = None, deterministic: Any = None, name: Any = None) -> DatasetV2:
         """Dataset.interleave: cycle over ``cycle_length`` sub-datasets, ``block_length`` elements each."""
         from .mapping import InterleaveDataset
 
-        return InterleaveDataset(self, map_func, cycle_length, block_length, num_parallel_calls)
+        return InterleaveDataset(self, _autograph(map_func), cycle_length, block_length, num_parallel_calls)
 
     def take(self, count: Any, name: Any = None) -> DatasetV2:
         """Dataset.take: the first ``count`` elements (all when ``count`` is -1)."""
@@ -361,6 +375,13 @@ def _random_state(ds: DatasetV2) -> list:
 
 
 _STATE_MAGIC = 0x7F5D17  # first entry of a saved iterator state (format 1)
+
+
+def _autograph(fn: Callable) -> Callable:
+    """A dataset function as TF runs it: converted by AutoGraph (tensor ``if``/loops staged when traced)."""
+    from ..autograph.conversion import convert
+
+    return convert(fn)
 
 
 class OwnedIterator:

@@ -136,6 +136,20 @@ class DistributedDataset:
     def __iter__(self) -> DistributedIterator:
         return DistributedIterator(self)
 
+    def _ag_for_stmt(self, *args: Any) -> Any:
+        """AutoGraph's ``for x in dist_dataset`` inside tf.function: one staged loop over the host pipeline
+        (data/staged_loop.py), each global batch laid out over the replicas inside the program."""
+        if type(self) is not DistributedDataset or jax.process_count() > 1 or not hasattr(self._dataset, "_iter"):
+            return NotImplemented
+        from ..data.staged_loop import for_dataset
+
+        s = self._strategy
+
+        def distribute(element: Any) -> Any:
+            return jax.tree_util.tree_map(s._distribute_value, element, is_leaf=_is_leaf)
+
+        return for_dataset(self._dataset, *args, transform=distribute)
+
     @property
     def element_spec(self) -> Any:
         return self._dataset.element_spec

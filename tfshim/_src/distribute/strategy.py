@@ -207,6 +207,10 @@ class Strategy:
         kwargs = kwargs or {}
         if not callable(fn):
             raise TypeError(f"strategy.run: fn must be callable, got {fn!r}.")
+        if state.tracing:  # inside tf.function TF converts the replica function with AutoGraph
+            from ..autograph.conversion import convert
+
+            fn = convert(fn)
         if self.num_replicas_in_sync == 1:
             return self._run_single(fn, args, kwargs)
 

@@ -13,6 +13,7 @@ from jax import lax
 from ..core.convert import convert_to_tensor
 from ..core.dispatch import run
 from ..core.tensor import Tensor
+from ..ops.nn import loop_conv, tiled_max_pool, use_loop_conv
 from . import activations as _act
 
 
@@ -37,13 +38,17 @@ def dense(x: Tensor, kernel: Any, bias: Any, activation: Callable | None) -> Ten
 
 
 # -- convolution -----------------------------------------------------------------------------------
-def _conv_impl(x, k, *b, strides, padding, dilation, groups, channels_first, act):
+def _conv_impl(x, k, *b, strides, padding, dilation, groups, channels_first, act, loop=False):
     nd = k.ndim - 2
     sp = "DHW"[-nd:] if nd <= 3 else None
     lhs = ("NC" + sp) if channels_first else ("N" + sp + "C")
-    dn = lax.conv_dimension_numbers(x.shape, k.shape, (lhs, sp + "IO", lhs))
-    y = lax.conv_general_dilated(x, k, window_strides=strides, padding=padding, rhs_dilation=dilation,
-                                 dimension_numbers=dn, feature_group_count=groups)
+    if loop and sp is not None:
+        y = loop_conv(x, k, tuple(strides), padding if isinstance(padding, str) else tuple(map(tuple, padding)),
+                      tuple(dilation), (lhs, sp + "IO", lhs))
+    else:
+        dn = lax.conv_dimension_numbers(x.shape, k.shape, (lhs, sp + "IO", lhs))
+        y = lax.conv_general_dilated(x, k, window_strides=strides, padding=padding, rhs_dilation=dilation,
+                                     dimension_numbers=dn, feature_group_count=groups)
     if b:
         shape = (1, -1) + (1,) * nd if channels_first else (1,) * (nd + 1) + (-1,)
         y = y + b[0].reshape(shape)
@@ -55,7 +60,7 @@ def conv(x: Tensor, kernel: Any, bias: Any, *, strides: tuple, padding: Any, dil
     act = _act.jax_fn(activation)
     ins = (x, convert_to_tensor(kernel)) + ((convert_to_tensor(bias),) if bias is not None else ())
     y = run(_conv_impl, ins, name, strides=strides, padding=padding, dilation=dilation, groups=groups,
-            channels_first=channels_first, act=act)
+            channels_first=channels_first, act=act, **({"loop": True} if use_loop_conv(x, groups) else {}))
     return y if act is not None or activation in (None, _act.linear) else activation(y)
 
 
@@ -66,6 +71,8 @@ def _pool_impl(x, kind, window, strides, padding, channels_first):
         dims, st = (1, 1) + window, (1, 1) + strides
     else:
         dims, st = (1,) + window + (1,), (1,) + strides + (1,)
+    if kind == "max" and padding == "VALID" and tuple(window) == tuple(strides) and x.dtype.kind == "f":
+        return tiled_max_pool(x, tuple(window), channels_first)
     if kind == "max":
         return lax.reduce_window(x, -jnp.inf, lax.max, dims, st, padding)
     s = lax.reduce_window(x, 0.0, lax.add, dims, st, padding)

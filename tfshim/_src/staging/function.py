@@ -20,6 +20,7 @@ import weakref
 from typing import Any, Callable
 
 import jax
+import numpy as np
 from jax._src.array import ArrayImpl
 
 from .. import config as _config
@@ -36,6 +37,11 @@ _log = logging.getLogger("tfshim")
 
 
 _is_var = is_variable
+
+_PY_SCALARS = (bool, int, float, complex, np.ndarray, np.generic)
+
+# AutoGraph's converter (set by tfshim._src.autograph, a higher floor): function -> converted function.
+AUTOGRAPH: list = [None]
 
 
 _NOT_ON_HOST = object()  # _run_on_host's "could not" (None is a valid result)
@@ -58,7 +64,9 @@ def _collect_variables(objs: list, out: dict, depth: int = 0, seen: set | None =
             _collect_variables(list(o.values()), out, depth, seen)
         elif isinstance(o, (list, tuple, set)):
             _collect_variables(list(o), out, depth, seen)
-        elif depth < 6 and hasattr(o, "__dict__") and not inspect.ismodule(o) and not callable(o):
+        elif (depth < 6 and hasattr(o, "__dict__") and not inspect.ismodule(o)
+              and not (inspect.isroutine(o) or inspect.isclass(o) or isinstance(o, Function))):
+            # (callable objects count: a tf.Module subclass with ``__call__`` holds variables too)
             _collect_variables(list(vars(o).values()), out, depth + 1, seen)
         elif (
             depth < 6 and hasattr(o, "__dict__") and type(o).__module__.startswith("tfshim") and not inspect.ismodule(o)
@@ -180,7 +188,7 @@ class ConcreteFunction:
         for x in flat:
             if _is_var(x):
                 lifted.setdefault(id(x), x)
-        fn = owner._python_function
+        fn = owner._traced_function()
         out_info: dict = {}
         # Captured tensors are implicit inputs, as in TF: substituted by the program's parameters while
         # tracing (not baked into it as constants), and recorded as inputs of the call by a tape.
@@ -201,6 +209,8 @@ class ConcreteFunction:
                         a, k = jax.tree_util.tree_unflatten(tree, leaves)
                         result = fn(*a, **k)
                         out_flat, out_tree = _flatten(result)
+                        # TF returns Python numbers, bools and NumPy values of a tf.function as tensors.
+                        out_flat = [constant(o) if isinstance(o, _PY_SCALARS) else o for o in out_flat]
                         is_t = [isinstance(o, Tensor) or _is_var(o) for o in out_flat]
                         out_vals = [o.array for o, t in zip(out_flat, is_t) if t]
                     out_info.update(
@@ -444,6 +454,8 @@ class Function:
         **unused: Any,
     ):
         self._python_function = python_function
+        self._autograph = autograph
+        self._converted: Callable | None = None
         self._input_signature = None if input_signature is None else list(input_signature)
         self._jit_compile = jit_compile
         self._reduce_retracing = reduce_retracing
@@ -460,6 +472,14 @@ class Function:
         # Compiled calls donate the variables' buffers when nothing else holds them (see donatable).
         self._donate = True
         functools.update_wrapper(self, python_function)
+
+    def _traced_function(self) -> Callable:
+        """The function tracing runs: AutoGraph's conversion of the Python function (autograph=True)."""
+        if not self._autograph or AUTOGRAPH[0] is None:
+            return self._python_function
+        if self._converted is None:
+            self._converted = AUTOGRAPH[0](self._python_function)
+        return self._converted
 
     @property
     def python_function(self) -> Callable:
@@ -492,6 +512,7 @@ class Function:
                 self._jit_compile,
                 self._reduce_retracing,
                 self._name,
+                autograph=self._autograph,
             )
             bound._bound_instance = instance
             try:
@@ -662,9 +683,10 @@ def function(
 ) -> Any:
     """tf.function: compile ``func`` with jax.jit per input signature, lifting variables it uses.
 
-    Differences from TF: Python ``if``/``while`` on tensor values are not converted (no AutoGraph);
-    such a function runs eagerly with a warning. ``input_signature`` with None dims compiles once per
-    concrete shape (tracing count stays one, as in TF).
+    With ``autograph=True`` (the default) the function's Python control flow on tensors is converted by
+    AutoGraph (tfshim._src.autograph) into lax.cond / lax.while_loop / lax.scan. Code AutoGraph cannot
+    convert that still branches on a tensor value runs eagerly with a warning. ``input_signature`` with
+    None dims compiles once per concrete shape (tracing count stays one, as in TF).
     """
 
     def deco(f: Callable) -> Function:
@@ -673,6 +695,7 @@ def function(
             input_signature=input_signature,
             jit_compile=jit_compile,
             reduce_retracing=reduce_retracing or bool(experimental_relax_shapes),
+            autograph=autograph,
         )
 
     return deco if func is None else deco(func)
