@@ -325,7 +325,7 @@ def stack_rows(rows: list) -> tuple:
                     None, None,
                     f"Cannot batch tensors with different shapes in component {k}. First element had shape "
                     f"{list(s0)} and element {i} had shape {list(np.shape(c))}.")
-        out.append(np.stack([np.asarray(c) for c in comp]))
+        out.append(np.stack([st.leaf_array(c) for c in comp]))
     return tuple(out)
 
 
@@ -392,6 +392,8 @@ class NumpyIterator:
 
 def _np_value(leaf: Any) -> Any:
     if isinstance(leaf, DatasetV2):
+        return leaf
+    if isinstance(leaf, bytes):
         return leaf
     a = np.array(leaf)
     return a[()] if a.ndim == 0 else a

@@ -20,6 +20,7 @@ from typing import Any, Callable, Iterator
 import jax
 import numpy as np
 
+from ..core import dtypes as _dt
 from ..core import state
 from ..core.tensor import Tensor, wrap
 from ..core.tensor_spec import TensorSpec
@@ -61,12 +62,14 @@ class Traced:
         specs = st.flatten(in_spec)
         if not all(s.shape.is_fully_defined() for s in specs):
             raise _CannotTrace
+        if any(s.dtype == _dt.string for s in specs):  # strings live on the host: run the function eagerly
+            raise _CannotTrace
         box: dict = {}
 
         def flat_fn(*arrays: Any) -> list:
             out = _normalize(call(fn, st.pack(in_spec, [wrap(a) for a in arrays])))
             leaves = st.flatten(out)
-            if any(not isinstance(x, Tensor) for x in leaves):
+            if any(not isinstance(x, Tensor) or type(x.array) is np.ndarray for x in leaves):
                 raise _CannotTrace
             box["out"] = out
             return [x.array for x in leaves]

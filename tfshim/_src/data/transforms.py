@@ -179,7 +179,7 @@ class PaddedBatchDataset(_Unary):
                 return
             out = []
             for k, (shape, pad) in enumerate(zip(self._shapes, self._pads)):
-                comp = [np.asarray(r[k]) for r in rows]
+                comp = [st.leaf_array(r[k]) for r in rows]
                 rank = comp[0].ndim
                 if any(c.ndim != rank for c in comp):
                     raise errors.InvalidArgumentError(None, None, f"All elements in a batch must have the same rank "
@@ -192,9 +192,14 @@ class PaddedBatchDataset(_Unary):
                         raise errors.InvalidArgumentError(
                             None, None, "Attempted to pad to a smaller size than the input element.")
                     target.append(mx if want is None else want)
+                if comp[0].dtype == object:  # strings pad with b"" unless given
+                    pad = b"" if not isinstance(pad, (bytes, np.ndarray)) else st.leaf_array(pad)[()]
                 res = np.full([len(comp), *target], pad, dtype=comp[0].dtype)
                 for i, c in enumerate(comp):
-                    res[(i, *(slice(0, s) for s in c.shape))] = c
+                    if c.ndim == 0:
+                        res[i] = c[()]
+                    else:
+                        res[(i, *(slice(0, s) for s in c.shape))] = c
                 out.append(res)
             yield tuple(out)
 
@@ -230,7 +235,7 @@ class UnbatchDataset(_Unary):
 
     def _iter(self) -> Iterator[tuple]:
         for leaves in self._in._iter():
-            arrs = [np.asarray(x) for x in leaves]
+            arrs = [st.leaf_array(x) for x in leaves]
             n = arrs[0].shape[0]
             if any(a.shape[0] != n for a in arrs):
                 raise errors.InvalidArgumentError(None, None, "Input element must have the same batch size in "
@@ -416,7 +421,7 @@ class CacheDataset(_Unary):
     def _fill(self) -> Iterator[tuple]:
         rows = []
         for x in self._in._iter():
-            x = tuple(np.asarray(v) for v in x)
+            x = tuple(st.leaf_array(v) for v in x)
             rows.append(x)
             yield x
         if self._file:

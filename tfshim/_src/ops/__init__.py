@@ -15,6 +15,7 @@ for _family in ("math", "array", "reduction", "linalg", "nn", "random", "debuggi
             raise
 
 from . import host_kernels  # noqa: E402,F401 - registers the NumPy twins of first sightings
+from . import host_strings  # noqa: E402,F401 - registers the NumPy implementations for tf.string tensors
 
 methods.bind(Tensor)
 methods.bind(Variable)
