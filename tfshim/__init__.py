@@ -32,11 +32,14 @@ from tfshim._src.core.tensor import Tensor  # noqa: E402
 from tfshim._src.core.tensor_shape import TensorShape  # noqa: E402
 from tfshim._src.core.tensor_spec import TensorSpec  # noqa: E402
 from tfshim._src.core.variable import Variable, VariableAggregation, VariableSynchronization, name_scope
+from tfshim._src.ops.ragged import RaggedTensor  # noqa: E402
+from tfshim._src.ops.sparse import SparseTensor  # noqa: E402
 
 from tfshim import (  # noqa: E402,F401
     autodiff, bitwise, config, data, debugging, distribute, dtypes, errors, keras, linalg, math, nn, random, test,
     train,
 )
+from tfshim import ragged, sparse, strings  # noqa: E402,F401
 
 newaxis = None
 __version__ = "0.1.0"

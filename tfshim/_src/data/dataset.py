@@ -170,6 +170,13 @@ class DatasetV2:
 
         return PaddedBatchDataset(self, batch_size, padded_shapes, padding_values, drop_remainder)
 
+    def ragged_batch(self, batch_size: Any, drop_remainder: bool = False, row_splits_dtype: Any = None,
+                     name: Any = None) -> DatasetV2:
+        """Dataset.ragged_batch: batch elements whose shapes differ into tf.RaggedTensor components."""
+        from .transforms import RaggedBatchDataset
+
+        return RaggedBatchDataset(self, batch_size, drop_remainder)
+
     def unbatch(self, name: Any = None) -> DatasetV2:
         """Dataset.unbatch: split each element along its first dimension."""
         from .transforms import UnbatchDataset

@@ -136,6 +136,55 @@ class BatchDataset(_Unary):
         return c // self._n if self._drop else -(-c // self._n)
 
 
+class RaggedBatchDataset(_Unary):
+    """Dataset.ragged_batch(batch_size): components of varying shape batch into RaggedTensors.
+
+    Difference from TF: the element_spec of a ragged component is a TensorSpec with unknown dimensions
+    (tfshim has no RaggedTensorSpec); the elements are tf.RaggedTensor."""
+
+    _repr_name = "_DenseToRaggedDataset"
+
+    def __init__(self, inp: DatasetV2, batch_size: Any, drop_remainder: Any):
+        n = as_int(batch_size, "Dataset.ragged_batch")
+        if n <= 0:
+            raise errors.InvalidArgumentError(None, None, "Batch size must be greater than zero.")
+        self._n, self._drop = n, bool(drop_remainder)
+        specs = st.flatten(inp.element_spec)
+        self._dense = [s.shape.is_fully_defined() for s in specs]
+        lead = n if self._drop else None
+        spec = st.map_structure(lambda s: TensorSpec(TensorShape([lead]).concatenate(s.shape), s.dtype),
+                                inp.element_spec)
+        super().__init__(inp, spec)
+
+    def _iter(self) -> Iterator[tuple]:
+        from ..ops.ragged import RaggedTensor
+
+        it = self._in._iter()
+        while True:
+            rows = list(itertools.islice(it, self._n))
+            if not rows or (self._drop and len(rows) < self._n):
+                return
+            out = []
+            for k, dense in enumerate(self._dense):
+                comp = [st.leaf_array(r[k]) for r in rows]
+                if dense or len({c.shape for c in comp}) == 1 and comp[0].ndim == 0:
+                    out.append(np.stack(comp))
+                    continue
+                if any(c.ndim == 0 for c in comp):
+                    raise errors.InvalidArgumentError(None, None, "Dataset.ragged_batch: cannot batch scalars with "
+                                                                  "tensors of rank >= 1 into a RaggedTensor")
+                flat = np.concatenate([c.reshape((c.shape[0],) + c.shape[1:]) for c in comp])
+                lengths = np.asarray([c.shape[0] for c in comp], np.int64)
+                out.append(RaggedTensor.from_row_lengths(st.to_tensor(flat), lengths, validate=False))
+            yield tuple(out)
+
+    def _card(self) -> int:
+        c = self._in._card()
+        if c < 0:
+            return c
+        return c // self._n if self._drop else -(-c // self._n)
+
+
 class PaddedBatchDataset(_Unary):
     """Dataset.padded_batch: pad every component to ``padded_shapes`` (None/-1 dims: the batch max)."""
 

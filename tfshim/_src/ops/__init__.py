@@ -19,3 +19,10 @@ from . import host_strings  # noqa: E402,F401 - registers the NumPy implementati
 
 methods.bind(Tensor)
 methods.bind(Variable)
+
+# Ragged dispatch wraps the table's elementwise and reduction rows for the public namespaces only (after
+# the operators were bound: x + y on Tensors does not pay for the RaggedTensor check).
+from . import ragged  # noqa: E402,F401
+from . import sparse  # noqa: E402,F401
+from . import strings  # noqa: E402,F401
+from . import py_func  # noqa: E402,F401
