@@ -34,6 +34,7 @@ FLOORS: tuple = (
     ("config", ("config",)),  # tf.config (tf.function reads its run_functions_eagerly flag)
     ("staging", ("staging",)),  # tf.function, control flow
     ("module", ("module",)),  # tf.Module
+    ("io", ("io",)),  # tf.io: files, TFRecord, tf.train.Example protos and parsing
     ("data, train", ("data", "train")),  # tf.data, tf.train (checkpoints of Modules)
     ("distribute", ("distribute",)),  # strategies (strategy.run stages through tf.function)
     ("keras", ("keras",)),  # uses all of the above
@@ -43,6 +44,7 @@ PUBLIC = "public tfshim/*"
 
 # core/ bottom-up: each module imports only the ones before it.
 CORE_ORDER: tuple = (
+    "crc32c",
     "state",
     "dtypes",
     "tensor_shape",

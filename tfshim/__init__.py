@@ -39,7 +39,7 @@ from tfshim import (  # noqa: E402,F401
     autodiff, bitwise, config, data, debugging, distribute, dtypes, errors, keras, linalg, math, nn, random, test,
     train,
 )
-from tfshim import ragged, sparse, strings  # noqa: E402,F401
+from tfshim import io, ragged, sparse, strings  # noqa: E402,F401
 
 newaxis = None
 __version__ = "0.1.0"

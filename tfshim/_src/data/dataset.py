@@ -276,6 +276,11 @@ class DatasetV2:
 
     # -- sources ---------------------------------------------------------------------------
     @staticmethod
+    def list_files(file_pattern: Any, shuffle: Any = None, seed: Any = None, name: Any = None) -> DatasetV2:
+        """Dataset.list_files: the file names matching ``file_pattern``, shuffled unless ``shuffle=False``."""
+        return FILE_SOURCES["list_files"](file_pattern, shuffle, seed)
+
+    @staticmethod
     def from_tensor_slices(tensors: Any, name: Any = None) -> DatasetV2:
         """Dataset.from_tensor_slices: one element per row of the (nested) tensors."""
         from .sources import TensorSliceDataset
@@ -318,6 +323,8 @@ class DatasetV2:
 
 Dataset = DatasetV2
 _END = object()
+# Filled by data/files.py (which imports this module): file sources without an import circle.
+FILE_SOURCES: dict = {}
 
 
 def stack_rows(rows: list) -> tuple:

@@ -26,8 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from ..core import errors
-from . import crc32c, storage
+from ..core import crc32c, errors
+from . import storage
 
 _MAGIC = 0xDB4775248B80FB57
 _FOOTER = 48
