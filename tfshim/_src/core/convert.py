@@ -213,6 +213,9 @@ def _no_strings(value: Any, fn: str, dtype: Any = None):
 def _cast_python(arr: np.ndarray, dtype: _dt.DType, value: Any, fn: str) -> np.ndarray:
     """Cast a Python-derived array to ``dtype`` as TF's constant does (no lossy float→int)."""
     target = dtype._np
+    if arr.size == 0 and arr.dtype.kind == "f" and not isinstance(value, np.ndarray):
+        # an empty Python list has no element type: it takes any dtype (tf.constant([], tf.int32 / tf.string))
+        return np.empty(arr.shape, target)
     if (target == _OBJ) != (arr.dtype == _OBJ):
         # TF never converts between numbers and strings in tf.constant
         raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")

@@ -52,6 +52,18 @@ def value(data: Any) -> int:
     return extend(0, data)
 
 
+def bytes_value() -> Any:
+    """The fastest function ``bytes -> CRC-32C`` (the C one when google-crc32c is installed)."""
+    if _google is not None:
+        try:
+            from google_crc32c import _crc32c
+
+            return _crc32c.value
+        except ImportError:  # pragma: no cover - the pure-Python build of google-crc32c
+            return _google.value
+    return value
+
+
 def mask(crc: int) -> int:
     """TF's (LevelDB's) masked form of a CRC, as stored in files: rotated right by 15 bits plus a constant."""
     return (((crc >> 15) | (crc << 17)) + _MASK_DELTA) & 0xFFFFFFFF

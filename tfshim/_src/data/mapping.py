@@ -24,6 +24,8 @@ from ..core import dtypes as _dt
 from ..core import state
 from ..core.tensor import Tensor, wrap
 from ..core.tensor_spec import TensorSpec
+from ..ops.ragged import RaggedTensor
+from ..ops.sparse import SparseTensor
 from . import structure as st
 from .dataset import DatasetV2, as_int
 from .options import AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY
@@ -46,7 +48,7 @@ def _normalize(out: Any) -> Any:
         return type(out)(*vals) if st.is_namedtuple(out) else tuple(vals)
     if isinstance(out, dict):
         return {k: _normalize(v) for k, v in out.items()}
-    if isinstance(out, Tensor) or isinstance(out, DatasetV2):
+    if isinstance(out, (Tensor, DatasetV2, SparseTensor, RaggedTensor)):  # composites stay whole (host values)
         return out
     if out is None:
         raise TypeError("Unsupported return value from function passed to Dataset.map(): None.")

@@ -12,6 +12,7 @@ InvalidArgumentError naming the key.
 from __future__ import annotations
 
 import collections
+import itertools
 from typing import Any
 
 import numpy as np
@@ -81,16 +82,18 @@ def _varint(n: int) -> bytes:
     return bytes(out)
 
 
-_SMALL = [bytes([0x0A, n]) for n in range(128)]
+_PREFIX: list = []  # tag and length of field 1 for every record length below 2**14 (1- and 2-byte varints)
 
 
 def _batch_bytes(records: list) -> bytes:
-    parts = []
-    for r in records:
-        n = len(r)
-        parts.append(_SMALL[n] if n < 128 else b"\x0a" + _varint(n))
-        parts.append(r)
-    return b"".join(parts)
+    if not _PREFIX:
+        _PREFIX.extend(b"\x0a" + _varint(n) for n in range(1 << 14))
+    lens = list(map(len, records))
+    if lens and max(lens) < (1 << 14):
+        prefixes = list(map(_PREFIX.__getitem__, lens))
+    else:
+        prefixes = [b"\x0a" + _varint(n) for n in lens]
+    return b"".join(itertools.chain.from_iterable(zip(prefixes, records)))
 
 
 def _records(serialized: Any, fn: str) -> tuple:
@@ -169,6 +172,54 @@ def _feature_lists(examples: Any, key: str) -> list:
         fm = ex.features.feature
         out.append(fm[key] if key in fm else None)
     return out
+
+
+def _lists_fast(fms: list, key: str, dt: _dt.DType) -> list:
+    """The value containers of ``key`` in every example's feature map, without checks (a missing key or a
+    value of another type shows as an empty container; callers verify lengths and fall back to the checked
+    path). Message maps insert missing keys on lookup: only use this on a batch parsed for this call."""
+    if dt == _dt.int64:
+        return [fm[key].int64_list.value for fm in fms]
+    if dt == _dt.float32:
+        return [fm[key].float_list.value for fm in fms]
+    return [fm[key].bytes_list.value for fm in fms]
+
+
+def _fixed_fast(fms: list, key: str, cfg: FixedLenFeature) -> Tensor | None:
+    dt = _dtype(cfg, key)
+    shape = tuple(TensorShape(cfg.shape).as_list())
+    n = int(np.prod(shape, dtype=np.int64))
+    lists = _lists_fast(fms, key, dt)
+    if n == 0 or any(len(v) != n for v in lists):
+        return None
+    B = len(lists)
+    flat_it = itertools.chain.from_iterable(lists)
+    if dt == _dt.string:
+        flat = np.empty(B * n, _OBJ)
+        flat[:] = list(flat_it)
+    else:
+        flat = np.fromiter(flat_it, dt._np, B * n)
+    return _as_tensor(flat.reshape((B,) + shape), dt)
+
+
+def _varlen_fast(fms: list, key: str, cfg: VarLenFeature) -> SparseTensor | None:
+    dt = _dtype(cfg, key)
+    lists = _lists_fast(fms, key, dt)
+    lens = np.fromiter(map(len, lists), np.int64, len(lists))
+    if not lens.all():
+        return None  # a missing key or another type: the checked path tells them apart
+    total = int(lens.sum())
+    flat_it = itertools.chain.from_iterable(lists)
+    if dt == _dt.string:
+        vals = np.empty(total, _OBJ)
+        vals[:] = list(flat_it)
+    else:
+        vals = np.fromiter(flat_it, dt._np, total)
+    rows = np.repeat(np.arange(len(lists), dtype=np.int64), lens)
+    starts = np.repeat(np.cumsum(lens) - lens, lens)
+    cols = np.arange(total, dtype=np.int64) - starts
+    return SparseTensor(np.stack([rows, cols], axis=1), _as_tensor(vals, dt),
+                        np.asarray([len(lists), int(lens.max()) if len(lens) else 0], np.int64))
 
 
 def _fixed(examples: Any, key: str, cfg: FixedLenFeature, fn: str) -> Tensor:
@@ -302,6 +353,25 @@ def _parse(examples: Any, features: dict, fn: str) -> dict:
     return out
 
 
+def _parse_fast(examples: Any, features: dict) -> dict | None:
+    """The common case in one pass per feature (every example has every FixedLen/VarLen feature with the
+    right type and size); None when anything differs (the checked path then decides, and raises TF's errors)."""
+    fms = [ex.features.feature for ex in examples]
+    out = {}
+    for key in sorted(features):
+        cfg = features[key]
+        if type(cfg) is FixedLenFeature:
+            v = _fixed_fast(fms, key, cfg)
+        elif type(cfg) is VarLenFeature:
+            v = _varlen_fast(fms, key, cfg)
+        else:
+            return None
+        if v is None:
+            return None
+        out[key] = v
+    return out
+
+
 def parse_example(serialized: Any, features: dict, example_names: Any = None, name: Any = None) -> dict:
     """tf.io.parse_example: parse a vector of serialized tf.train.Example records into a dict of tensors."""
     if not features:
@@ -309,7 +379,13 @@ def parse_example(serialized: Any, features: dict, example_names: Any = None, na
     records, shape = _records(serialized, "tf.io.parse_example")
     if len(shape) != 1:
         raise ValueError(f"tf.io.parse_example: serialized must be a vector, got shape {list(shape)}")
-    return _parse(_parse_batch(records, pb.ExampleBatch, "tf.io.parse_example"), features, "tf.io.parse_example")
+    fn = "tf.io.parse_example"
+    if records and all(type(c) in (FixedLenFeature, VarLenFeature) for c in features.values()):
+        out = _parse_fast(_parse_batch(records, pb.ExampleBatch, fn), features)
+        if out is not None:
+            return out
+    # a fresh parse: the fast path's lookups may have added empty entries to the maps
+    return _parse(_parse_batch(records, pb.ExampleBatch, fn), features, fn)
 
 
 def _unbatch(v: Any) -> Any:
@@ -362,8 +438,8 @@ def _parse_sequences(examples: Any, context_features: Any, sequence_features: An
         cfg = sequence_features[key]
         dt = _dtype(cfg, key)
         steps = _seq_values(examples, key, dt, fn)
-        lengths[key] = convert_to_tensor(np.asarray([0 if s is None else len(s) for s in steps], np.int64))
-        if isinstance(cfg, FixedLenSequenceFeature):
+        if isinstance(cfg, FixedLenSequenceFeature):  # TF reports lengths of the dense feature lists only
+            lengths[key] = convert_to_tensor(np.asarray([0 if s is None else len(s) for s in steps], np.int64))
             shape = tuple(TensorShape(cfg.shape).as_list())
             n = int(np.prod(shape, dtype=np.int64))
             flat_lists = []
