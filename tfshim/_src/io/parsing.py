@@ -25,6 +25,7 @@ from ..core.tensor_shape import TensorShape
 from ..ops.ragged import RaggedTensor
 from ..ops.sparse import SparseTensor
 from . import example_pb as pb
+from . import fast_example as _fast
 
 _OBJ = np.dtype(object)
 _KINDS = {_dt.int64: "int64_list", _dt.float32: "float_list", _dt.string: "bytes_list"}
@@ -372,6 +373,18 @@ def _parse_fast(examples: Any, features: dict) -> dict | None:
     return out
 
 
+def _from_fast(v: tuple, dt: _dt.DType) -> Any:
+    if v[0] == "dense":
+        return _as_tensor(v[1], dt)
+    vals, lens = v[1], v[2]
+    vals = _np_values(vals, dt) if isinstance(vals, list) else vals
+    total = int(lens.sum())
+    rows = np.repeat(np.arange(len(lens), dtype=np.int64), lens)
+    cols = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(lens) - lens, lens)
+    return SparseTensor(np.stack([rows, cols], axis=1), _as_tensor(vals, dt),
+                        np.asarray([len(lens), int(lens.max()) if len(lens) else 0], np.int64))
+
+
 def parse_example(serialized: Any, features: dict, example_names: Any = None, name: Any = None) -> dict:
     """tf.io.parse_example: parse a vector of serialized tf.train.Example records into a dict of tensors."""
     if not features:
@@ -381,6 +394,9 @@ def parse_example(serialized: Any, features: dict, example_names: Any = None, na
         raise ValueError(f"tf.io.parse_example: serialized must be a vector, got shape {list(shape)}")
     fn = "tf.io.parse_example"
     if records and all(type(c) in (FixedLenFeature, VarLenFeature) for c in features.values()):
+        fast = _fast.parse(records, features, FixedLenFeature, VarLenFeature)
+        if fast is not None:
+            return {k: _from_fast(v, _dt.as_dtype(features[k].dtype)) for k, v in fast.items()}
         out = _parse_fast(_parse_batch(records, pb.ExampleBatch, fn), features)
         if out is not None:
             return out
