@@ -35,6 +35,7 @@ FLOORS: tuple = (
     ("staging", ("staging",)),  # tf.function, control flow
     ("autograph", ("autograph",)),  # AutoGraph's converter and operators (registers with tf.function)
     ("module", ("module",)),  # tf.Module
+    ("io", ("io",)),  # tf.io: files, TFRecord, tf.train.Example protos and parsing
     ("data, train", ("data", "train")),  # tf.data, tf.train (checkpoints of Modules)
     ("distribute", ("distribute",)),  # strategies (strategy.run stages through tf.function)
     ("keras", ("keras",)),  # uses all of the above
@@ -44,6 +45,7 @@ PUBLIC = "public tfshim/*"
 
 # core/ bottom-up: each module imports only the ones before it.
 CORE_ORDER: tuple = (
+    "crc32c",
     "state",
     "dtypes",
     "tensor_shape",

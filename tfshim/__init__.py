@@ -39,6 +39,8 @@ from tfshim._src.core.tensor_shape import TensorShape  # noqa: E402
 from tfshim._src.core.tensor_spec import TensorSpec  # noqa: E402
 from tfshim._src.staging.tensor_array import TensorArray  # noqa: E402
 from tfshim._src.core.variable import Variable, VariableAggregation, VariableSynchronization, name_scope
+from tfshim._src.ops.ragged import RaggedTensor  # noqa: E402
+from tfshim._src.ops.sparse import SparseTensor  # noqa: E402
 
 from tfshim import (  # noqa: E402,F401
     autograph,
@@ -46,6 +48,7 @@ from tfshim import (  # noqa: E402,F401
     test, train,
 )
 from tfshim import nest, types, version  # noqa: E402,F401
+from tfshim import io, ragged, sparse, strings  # noqa: E402,F401
 
 newaxis = None
 __version__ = version.VERSION  # the TensorFlow API version tfshim implements (programs check it)

@@ -2,6 +2,7 @@
 
 from tfshim._src.api import populate as _populate
 from tfshim._src.data.dataset import Dataset, DatasetV2, NumpyIterator, OwnedIterator
+from tfshim._src.data.files import TextLineDataset, TFRecordDataset
 from tfshim._src.data.options import (
     AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Options, ThreadingOptions,
 )
@@ -13,5 +14,6 @@ __getattr__ = _populate(globals(), "data", {
     "Dataset": Dataset, "DatasetSpec": DatasetSpec, "Iterator": OwnedIterator, "NumpyIterator": NumpyIterator,
     "AUTOTUNE": AUTOTUNE, "INFINITE_CARDINALITY": INFINITE_CARDINALITY, "UNKNOWN_CARDINALITY": UNKNOWN_CARDINALITY,
     "Options": Options, "ThreadingOptions": ThreadingOptions, "experimental": experimental,
+    "TextLineDataset": TextLineDataset, "TFRecordDataset": TFRecordDataset,
 })
 del DatasetV2, OwnedIterator  # tf.data.Iterator is TF's name for it

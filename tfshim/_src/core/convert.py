@@ -42,11 +42,11 @@ def _leaf_kinds(value: Any, kinds: set) -> None:
 def _python_raw(value: Any, fn: str) -> tuple[np.ndarray, Any]:
     """NumPy's full-precision array of a Python value, and the NumPy dtype TF would give it."""
     if isinstance(value, (str, bytes)):
-        _no_strings(value, fn)
+        return string_array(value, fn), np.dtype(object)
     kinds: set = set()
     _leaf_kinds(value, kinds)
-    if kinds & {str, bytes, np.str_, np.bytes_}:
-        _no_strings(value, fn)
+    if kinds & _STR_KINDS:
+        return string_array(value, fn), np.dtype(object)
     if any(issubclass(k, Tensor) or hasattr(k, "__tf_tensor__") for k in kinds):
         return _pack(value, fn)
     try:
@@ -63,8 +63,6 @@ def _python_raw(value: Any, fn: str) -> tuple[np.ndarray, Any]:
             raise ValueError(f"{fn}: Can't convert Python sequence with out-of-range integer to Tensor.")
         bad = next((k for k in kinds if not issubclass(k, (numbers.Number, np.generic, Tensor))), object)
         raise ValueError(f"{fn}: Attempt to convert a value ({value!r}) with an unsupported type ({bad}) to a Tensor.")
-    if arr.dtype.kind in "US":
-        _no_strings(value, fn)
     if kinds and kinds <= set(_PY_SCALARS):
         if bool in kinds and len(kinds) > 1:
             raise ValueError(f"{fn}: Can't convert Python sequence with mixed types to Tensor (received {value!r}).")
@@ -132,19 +130,96 @@ def _python_array(value: Any, fn: str) -> np.ndarray:
     return arr.astype(dt, copy=False)
 
 
-def _no_strings(value: Any, fn: str):
-    raise errors.UnimplementedError(
-        None, None,
-        f"{fn}: tfshim does not support string tensors (received {value!r}); "
-        "keep strings in Python or NumPy and convert numbers only.",
-    )
+_STR_KINDS = {str, bytes, np.str_, np.bytes_}
+_OBJ = np.dtype(object)
+
+
+def _utf8(v: Any) -> bytes:
+    return v.encode("utf-8") if isinstance(v, str) else bytes(v)
+
+
+def string_array(value: Any, fn: str = "tf.constant") -> np.ndarray:
+    """A NumPy object array of ``bytes`` (TF's host form of a tf.string tensor) from nested lists of
+    str/bytes or a NumPy U/S/object array; str is encoded as UTF-8. Non-rectangular or mixed input is
+    TF's ValueError."""
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind == "S":  # NumPy's S already drops trailing NULs, as TF does for S arrays
+            out = np.empty(value.shape, _OBJ)
+            out.ravel()[:] = [bytes(v) for v in value.ravel().tolist()]
+            return out
+        if value.dtype.kind in "UO":
+            flat = value.ravel().tolist()
+            if not all(isinstance(v, (str, bytes)) for v in flat):
+                raise ValueError(f"{fn}: Can't convert Python sequence with mixed types to Tensor (received "
+                                 f"{value!r}); a string tensor needs str or bytes in every entry.")
+            out = np.empty(value.shape, _OBJ)
+            out.ravel()[:] = [_utf8(v) for v in flat]
+            return out
+    if isinstance(value, (str, bytes, np.str_, np.bytes_)):
+        out = np.empty((), _OBJ)
+        out[()] = _utf8(value)
+        return out
+    leaves: list = []
+
+    def shape_of(v: Any, depth: int) -> tuple:
+        if isinstance(v, (list, tuple)):
+            shapes = {shape_of(x, depth + 1) for x in v}
+            if len(shapes) > 1:
+                raise ValueError(f"{fn}: Can't convert non-rectangular Python sequence to Tensor (received "
+                                 f"{value!r}); make every row the same length (or pad it).")
+            return (len(v),) + (shapes.pop() if shapes else ())
+        if isinstance(v, (str, bytes, np.str_, np.bytes_)):
+            leaves.append(_utf8(v))
+            return ()
+        if isinstance(v, np.ndarray) and v.dtype.kind in "USO":
+            a = string_array(v, fn)
+            leaves.extend(a.ravel().tolist())
+            return a.shape
+        raise ValueError(f"{fn}: Can't convert Python sequence with mixed types to Tensor (received {value!r}); "
+                         "a string tensor needs str or bytes in every entry.")
+
+    shp = shape_of(value, 0)
+    out = np.empty(shp, _OBJ)
+    if leaves:
+        out.reshape(-1)[:] = leaves
+    return out
+
+
+def _is_string_value(value: Any) -> bool:
+    if isinstance(value, (str, bytes, np.str_, np.bytes_)):
+        return True
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind in "US":
+            return True
+        return value.dtype == _OBJ and value.size > 0 and isinstance(value.flat[0], (str, bytes))
+    if isinstance(value, (list, tuple)):
+        kinds: set = set()
+        _leaf_kinds(value, kinds)
+        return bool(kinds & _STR_KINDS) or any(
+            issubclass(k, np.ndarray) for k in kinds) and _any_string_array(value)
+    return False
+
+
+def _any_string_array(value: Any) -> bool:
+    if isinstance(value, (list, tuple)):
+        return any(_any_string_array(v) for v in value)
+    return isinstance(value, np.ndarray) and value.dtype.kind in "USO"
+
+
+def _no_strings(value: Any, fn: str, dtype: Any = None):
+    name = "string" if dtype is None else dtype.name
+    raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {name}")
 
 
 def _cast_python(arr: np.ndarray, dtype: _dt.DType, value: Any, fn: str) -> np.ndarray:
     """Cast a Python-derived array to ``dtype`` as TF's constant does (no lossy float→int)."""
     target = dtype._np
-    if target is None:
-        _no_strings(value, fn)
+    if arr.size == 0 and arr.dtype.kind == "f" and not isinstance(value, np.ndarray):
+        # an empty Python list has no element type: it takes any dtype (tf.constant([], tf.int32 / tf.string))
+        return np.empty(arr.shape, target)
+    if (target == _OBJ) != (arr.dtype == _OBJ):
+        # TF never converts between numbers and strings in tf.constant
+        raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
     if arr.dtype == target:
         return arr
     if arr.size == 0:  # ``tf.constant([], tf.int32)``: an empty list has no float to lose
@@ -171,7 +246,7 @@ def _to_numpy(value: Any, dtype: _dt.DType | None, fn: str, allow_cast: bool) ->
     if isinstance(value, np.ndarray) or isinstance(value, np.generic):
         arr = np.asarray(value)
         if arr.dtype.kind in "USO":
-            if arr.dtype.kind == "O":
+            if arr.dtype.kind == "O" and not _is_string_value(arr):
                 if dtype is None and arr.size:
                     # TF: an object array converts only with an explicit dtype (strings aside).
                     first = arr.flat[0]
@@ -181,10 +256,13 @@ def _to_numpy(value: Any, dtype: _dt.DType | None, fn: str, allow_cast: bool) ->
                             f"{type(first).__name__}); convert it with .astype(np.float32) (or pass dtype=) first."
                         )
                 return _to_numpy(arr.tolist(), dtype, fn, allow_cast)
-            _no_strings(value, fn)
+            if dtype is not None and dtype != _dt.string:
+                _no_strings(value, fn, dtype)
+            return string_array(arr, fn)
         if dtype is not None and arr.dtype != dtype._np:
-            if dtype._np is None:
-                _no_strings(value, fn)
+            if dtype == _dt.string:
+                raise ValueError(f"{fn}: Failed to convert a NumPy array to a Tensor (Unsupported object type "
+                                 f"{arr.dtype.name}); a string tensor needs str or bytes values.")
             # TF casts a NumPy value to the requested dtype (float64 -> float32, int64 -> int32, ...).
             arr = arr.astype(dtype._np)
         return arr
@@ -256,6 +334,8 @@ def constant(value: Any, dtype: Any = None, shape: Any = None, name: Any = "Cons
 
 
 def _make(arr: np.ndarray) -> Tensor:
+    if arr.dtype == _OBJ:  # tf.string: bytes stay on the host
+        return wrap(arr)
     return wrap(put(arr))
 
 

@@ -15,6 +15,11 @@ First sightings (cold start): an op whose kernel has a NumPy *host twin* (``regi
 never come back; from the second sighting the jitted kernel is compiled and used. Results agree with
 the compiled kernel within the conformance tests' tolerance. Only when JAX's one device is the CPU
 (a GPU array never bounces to the host); ``TFSHIM_HOST_KERNELS=0`` turns it off.
+
+Host tensors (``tf.string``: NumPy object arrays of bytes) never reach JAX: an op whose first input (or
+whose kernel refuses an input) is a host array runs its *host implementation* (``register_host_impl``),
+a NumPy function of the same arguments and attributes; an op without one raises TF's error for a
+string argument. Host ops are not recorded on tapes (strings have no gradient).
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from jax._src.array import ArrayImpl as _ArrayImpl  # the concrete array type (t
 
 from . import dtypes as _dt
 from . import errors, state
+from .device import put as _device_put
 from .record import ACCUMULATING, NOT_DIFFERENTIABLE, record
 from .stateless import SUBSTITUTING
 from .tensor import Tensor, wrap
@@ -191,6 +197,71 @@ def register_host_vjp(impl: Callable, vjp: Callable) -> None:
         _vjps[f] = bound
 
 
+_HOST_OF: dict = {}  # op impl -> NumPy implementation for host (tf.string) tensors
+
+
+class HostValueInTrace(TypeError):
+    """A host (string) value met a traced one: tf.function runs such a signature eagerly instead."""
+
+
+def register_host_impl(impl: Callable, host: Callable) -> None:
+    """Run op ``impl`` as NumPy function ``host(*arrays, **attrs)`` when an input is a host (string) array.
+
+    ``host`` returns NumPy arrays (object arrays of bytes stay on the host, numeric results go to the
+    device), or a tuple of them.
+    """
+    _HOST_OF[impl] = host
+
+
+def _has_host(inputs: tuple) -> bool:
+    for t in inputs:
+        if type(t.array) is np.ndarray:
+            return True
+    return False
+
+
+def _host_out(x: Any) -> Any:
+    x = np.asarray(x)
+    if x.dtype == object:
+        return x
+    return _device_put(x if x.flags.c_contiguous else x.copy())
+
+
+def host_op(fn: Callable, inputs: tuple, op_name: str) -> Any:
+    """Run kernel ``fn`` on ``inputs`` of which at least one is a host (string) array (see the module doc)."""
+    p = _inline.get(fn, fn)
+    impl, attrs = (p.func, p.keywords) if isinstance(p, functools.partial) else (p, {})
+    host = _HOST_OF.get(impl)
+    if host is None:
+        raise errors.InvalidArgumentError(
+            None, None,
+            f"{op_name}: Value for attr 'T' of string is not in the list of allowed values (received "
+            f"{', '.join(_describe(t) for t in inputs)}); this op takes numbers only: convert the strings first "
+            "(tf.strings.to_number, tf.strings.length, ...).",
+        )
+    arrays = []
+    for t in inputs:
+        a = t.array
+        if type(a) is not np.ndarray:
+            if isinstance(a, jax.core.Tracer):
+                raise HostValueInTrace(
+                    f"{op_name}: cannot mix a string tensor with a symbolic (traced) tensor inside tf.function; "
+                    "tfshim runs string ops on the host at trace time: compute this outside tf.function or from "
+                    "concrete values."
+                )
+            a = np.asarray(a)
+        arrays.append(a)
+    try:
+        out = host(*arrays, **attrs)
+    except errors.OpError:
+        raise
+    except (TypeError, ValueError, IndexError) as e:
+        raise translate(e, op_name, inputs) from None
+    if type(out) is tuple or type(out) is list:
+        return tuple(wrap(_host_out(o)) for o in out)
+    return wrap(_host_out(out))
+
+
 def inline(fn: Callable) -> Callable:
     """The impl of kernel ``fn`` (attrs bound) for calling inside a trace; ``fn`` itself if not a kernel."""
     return _inline.get(fn, fn)
@@ -291,14 +362,31 @@ def execute(fn: Callable, inputs: tuple, op_name: str) -> Any:
             out = (fn if arrays and type(arrays[0]) is _ArrayImpl else _inline.get(fn, fn))(*arrays)
         elif len(inputs) == 2:
             a = inputs[0].array
-            out = (fn if type(a) is _ArrayImpl else _inline.get(fn, fn))(a, inputs[1].array)
+            if type(a) is _ArrayImpl:
+                out = fn(a, inputs[1].array)
+            elif type(a) is np.ndarray:
+                return host_op(fn, inputs, op_name)
+            else:
+                out = _inline.get(fn, fn)(a, inputs[1].array)
         elif len(inputs) == 1:
             a = inputs[0].array
-            out = (fn if type(a) is _ArrayImpl else _inline.get(fn, fn))(a)
+            if type(a) is _ArrayImpl:
+                out = fn(a)
+            elif type(a) is np.ndarray:
+                return host_op(fn, inputs, op_name)
+            else:
+                out = _inline.get(fn, fn)(a)
         else:
             arrays = [t.array for t in inputs]
-            out = (fn if arrays and type(arrays[0]) is _ArrayImpl else _inline.get(fn, fn))(*arrays)
+            if arrays and type(arrays[0]) is _ArrayImpl:
+                out = fn(*arrays)
+            elif _has_host(inputs):
+                return host_op(fn, inputs, op_name)
+            else:
+                out = _inline.get(fn, fn)(*arrays)
     except JAX_ERRORS as e:
+        if _has_host(inputs):
+            return host_op(fn, inputs, op_name)
         raise translate(e, op_name, inputs) from None
     res = tuple(map(wrap, out)) if type(out) is tuple or type(out) is list else wrap(out)
     if state.recording_tapes or (ACCUMULATING[0] and state.accumulators):
@@ -312,8 +400,15 @@ def execute2(fn: Callable, x: Tensor, y: Tensor, xv: Any, yv: Any, op_name: str)
     if SUBSTITUTING[0] or fn in _twins:
         return execute(fn, (x, y), op_name)
     try:
-        out = fn(xv, yv) if type(xv) is _ArrayImpl else _inline.get(fn, fn)(xv, yv)
+        if type(xv) is _ArrayImpl:
+            out = fn(xv, yv)
+        elif type(xv) is np.ndarray or type(yv) is np.ndarray:
+            return host_op(fn, (x, y), op_name)
+        else:
+            out = _inline.get(fn, fn)(xv, yv)
     except JAX_ERRORS as e:
+        if type(yv) is np.ndarray:
+            return host_op(fn, (x, y), op_name)
         raise translate(e, op_name, (x, y)) from None
     res = wrap(out)
     if state.recording_tapes or (ACCUMULATING[0] and state.accumulators):

@@ -1,7 +1,7 @@
 """TensorFlow dtypes (``tf.DType``, ``tf.float32``, ``tf.as_dtype``) over NumPy/JAX dtypes.
 
-``tf.string`` exists as a name, but tensors of strings are not supported: converting a
-string raises ``tf.errors.UnimplementedError``.
+``tf.string`` tensors hold bytes on the host as NumPy object arrays (``as_numpy_dtype`` is
+``object``, as in TF).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ class DType:
 
     @property
     def as_numpy_dtype(self) -> type:
-        if self._np is None:
+        if self._np is None or self._name == "string":
             return object
         return self._np.type
 
@@ -73,7 +73,7 @@ class DType:
 
     @property
     def size(self) -> int:
-        return 0 if self._np is None else self._np.itemsize
+        return 0 if self._np is None or self._name == "string" else self._np.itemsize
 
     def _limit(self, which: str):
         if self.is_floating:
@@ -148,7 +148,7 @@ uint64 = DType("uint64", np.uint64, 23)
 bool = DType("bool", np.bool_, 10)  # noqa: A001 - TF's public name
 complex64 = DType("complex64", np.complex64, 8)
 complex128 = DType("complex128", np.complex128, 18)
-string = DType("string", None, 7)
+string = DType("string", object, 7)
 half = float16
 double = float64
 

@@ -21,7 +21,8 @@ from .tensor_shape import TensorShape
 class Tensor:
     """tf.Tensor: an immutable multidimensional array (TF eager tensor).
 
-    Differences from TF: backed by a ``jax.Array``; string tensors are not supported.
+    Differences from TF: backed by a ``jax.Array``; a ``tf.string`` tensor is backed by a NumPy object
+    array of ``bytes`` on the host instead.
     """
 
     # ``array``: the wrapped jax.Array or tracer. Read it as ``t.array``; only ``wrap`` sets it.
@@ -55,6 +56,8 @@ class Tensor:
 
     @property
     def device(self) -> str:
+        if type(self.array) is np.ndarray:  # tf.string: host memory
+            return _HOST_DEVICE
         return device_name_of(self.array)
 
     @property
@@ -164,6 +167,9 @@ class Tensor:
         return format(a[()] if a.ndim == 0 else a, spec)
 
 
+_HOST_DEVICE = "/job:localhost/replica:0/task:0/device:CPU:0"
+
+
 def wrap(value: Any) -> Tensor:
     """Wrap a jax.Array (or tracer) into a Tensor without any checks (internal fast path)."""
     t = _new(Tensor)
@@ -177,7 +183,8 @@ _set_array = Tensor.array.__set__  # the slot's own setter: Tensor.__setattr__ r
 
 def _from_numpy(a: Any) -> Tensor:
     """Unpickling: a Tensor from the NumPy value ``Tensor.__reduce__`` stored."""
-    return wrap(jax.device_put(np.asarray(a)))
+    a = np.asarray(a)
+    return wrap(a if a.dtype == object else jax.device_put(a))
 
 
 def _copy_to(t: Tensor, kind: str, index: int = 0) -> Tensor:
@@ -185,6 +192,8 @@ def _copy_to(t: Tensor, kind: str, index: int = 0) -> Tensor:
     devs = devices_of_kind(kind)
     if index >= len(devs):
         raise RuntimeError(f"{kind}:{index} unknown device.")
+    if type(t.array) is np.ndarray:
+        return t
     return wrap(jax.device_put(t.array, devs[index]))
 
 

@@ -192,6 +192,13 @@ class DatasetV2:
 
         return PaddedBatchDataset(self, batch_size, padded_shapes, padding_values, drop_remainder)
 
+    def ragged_batch(self, batch_size: Any, drop_remainder: bool = False, row_splits_dtype: Any = None,
+                     name: Any = None) -> DatasetV2:
+        """Dataset.ragged_batch: batch elements whose shapes differ into tf.RaggedTensor components."""
+        from .transforms import RaggedBatchDataset
+
+        return RaggedBatchDataset(self, batch_size, drop_remainder)
+
     def unbatch(self, name: Any = None) -> DatasetV2:
         """Dataset.unbatch: split each element along its first dimension."""
         from .transforms import UnbatchDataset
@@ -291,6 +298,11 @@ class DatasetV2:
 
     # -- sources ---------------------------------------------------------------------------
     @staticmethod
+    def list_files(file_pattern: Any, shuffle: Any = None, seed: Any = None, name: Any = None) -> DatasetV2:
+        """Dataset.list_files: the file names matching ``file_pattern``, shuffled unless ``shuffle=False``."""
+        return FILE_SOURCES["list_files"](file_pattern, shuffle, seed)
+
+    @staticmethod
     def from_tensor_slices(tensors: Any, name: Any = None) -> DatasetV2:
         """Dataset.from_tensor_slices: one element per row of the (nested) tensors."""
         from .sources import TensorSliceDataset
@@ -333,6 +345,8 @@ class DatasetV2:
 
 Dataset = DatasetV2
 _END = object()
+# Filled by data/files.py (which imports this module): file sources without an import circle.
+FILE_SOURCES: dict = {}
 
 
 def stack_rows(rows: list) -> tuple:
@@ -347,7 +361,7 @@ def stack_rows(rows: list) -> tuple:
                     None, None,
                     f"Cannot batch tensors with different shapes in component {k}. First element had shape "
                     f"{list(s0)} and element {i} had shape {list(np.shape(c))}.")
-        out.append(np.stack([np.asarray(c) for c in comp]))
+        out.append(np.stack([st.leaf_array(c) for c in comp]))
     return tuple(out)
 
 
@@ -518,6 +532,8 @@ class NumpyIterator:
 
 def _np_value(leaf: Any) -> Any:
     if isinstance(leaf, DatasetV2):
+        return leaf
+    if isinstance(leaf, bytes):
         return leaf
     a = np.array(leaf)
     return a[()] if a.ndim == 0 else a

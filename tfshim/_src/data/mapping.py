@@ -22,8 +22,11 @@ import jax
 import numpy as np
 
 from ..core import checks, errors, state
+from ..core import dtypes as _dt
 from ..core.tensor import Tensor, wrap
 from ..core.tensor_spec import TensorSpec
+from ..ops.ragged import RaggedTensor
+from ..ops.sparse import SparseTensor
 from . import structure as st
 from .dataset import DatasetV2, as_int
 from .options import AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY
@@ -46,7 +49,7 @@ def _normalize(out: Any) -> Any:
         return type(out)(*vals) if st.is_namedtuple(out) else tuple(vals)
     if isinstance(out, dict):
         return {k: _normalize(v) for k, v in out.items()}
-    if isinstance(out, Tensor) or isinstance(out, DatasetV2):
+    if isinstance(out, (Tensor, DatasetV2, SparseTensor, RaggedTensor)):  # composites stay whole (host values)
         return out
     if out is None:
         raise TypeError("Unsupported return value from function passed to Dataset.map(): None.")
@@ -62,12 +65,14 @@ class Traced:
         specs = st.flatten(in_spec)
         if not all(s.shape.is_fully_defined() for s in specs):
             raise _CannotTrace
+        if any(s.dtype == _dt.string for s in specs):  # strings live on the host: run the function eagerly
+            raise _CannotTrace
         box: dict = {}
 
         def flat_fn(*arrays: Any) -> list:
             out = _normalize(call(fn, st.pack(in_spec, [wrap(a) for a in arrays])))
             leaves = st.flatten(out)
-            if any(not isinstance(x, Tensor) for x in leaves):
+            if any(not isinstance(x, Tensor) or type(x.array) is np.ndarray for x in leaves):
                 raise _CannotTrace
             box["out"] = out
             return [x.array for x in leaves]

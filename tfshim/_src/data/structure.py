@@ -20,6 +20,21 @@ from ..core.tensor_shape import TensorShape
 from ..core.tensor_spec import TensorSpec
 
 
+def leaf_array(x: Any) -> np.ndarray:
+    """``np.asarray`` of a pipeline leaf, keeping a string (``bytes``) scalar as a 0-d object array (NumPy
+    would make it an ``S`` array, dropping trailing NUL bytes)."""
+    if isinstance(x, (bytes, str)):
+        a = np.empty((), object)
+        a[()] = x.encode("utf-8") if isinstance(x, str) else x
+        return a
+    a = np.asarray(x)
+    if a.dtype.kind in "SU":
+        from ..core.convert import string_array
+
+        return string_array(a)
+    return a
+
+
 def is_namedtuple(x: Any) -> bool:
     return isinstance(x, tuple) and hasattr(type(x), "_fields")
 
@@ -76,6 +91,8 @@ def to_numpy(value: Any, fn: str, dtype: _dt.DType | None = None) -> Any:
         arr = np.asarray(convert_to_tensor(value).array)
     elif isinstance(value, (np.ndarray, np.generic)) and value.dtype.kind not in "USO":
         arr = np.asarray(value)
+    elif isinstance(value, bytes) and dtype is None:
+        arr = leaf_array(value)
     else:
         arr = _to_numpy(value, dtype, fn, allow_cast=True)
     if dtype is not None and arr.dtype != dtype._np:
@@ -87,6 +104,8 @@ def to_numpy(value: Any, fn: str, dtype: _dt.DType | None = None) -> Any:
 
 def spec_of(leaf: Any) -> TensorSpec:
     """The TensorSpec of one NumPy / jax leaf."""
+    if isinstance(leaf, (bytes, str)) or leaf.dtype.kind in "SU":
+        return TensorSpec(TensorShape(np.shape(leaf)), _dt.string)
     return TensorSpec(TensorShape(np.shape(leaf)), _dt._BY_NP[np.dtype(leaf.dtype)])
 
 
@@ -95,13 +114,19 @@ def to_tensor(leaf: Any) -> Tensor:
     if isinstance(leaf, jax.Array):
         return wrap(leaf)
     if isinstance(leaf, (np.ndarray, np.generic)):
+        if leaf.dtype.kind in "OSU":
+            return wrap(leaf_array(leaf))
         return wrap(put(leaf))
+    if isinstance(leaf, (bytes, str)):
+        return wrap(leaf_array(leaf))
     return leaf  # a dataset (window elements)
 
 
 def to_device(leaf: Any) -> Any:
     """A jax.Array for one leaf (used by prefetch threads so the consumer only wraps)."""
-    return put(leaf) if isinstance(leaf, (np.ndarray, np.generic)) else leaf
+    if isinstance(leaf, (np.ndarray, np.generic)):
+        return leaf_array(leaf) if leaf.dtype.kind in "OSU" else put(leaf)
+    return leaf
 
 
 def specs(element_spec: Any) -> list:

@@ -136,6 +136,55 @@ class BatchDataset(_Unary):
         return c // self._n if self._drop else -(-c // self._n)
 
 
+class RaggedBatchDataset(_Unary):
+    """Dataset.ragged_batch(batch_size): components of varying shape batch into RaggedTensors.
+
+    Difference from TF: the element_spec of a ragged component is a TensorSpec with unknown dimensions
+    (tfshim has no RaggedTensorSpec); the elements are tf.RaggedTensor."""
+
+    _repr_name = "_DenseToRaggedDataset"
+
+    def __init__(self, inp: DatasetV2, batch_size: Any, drop_remainder: Any):
+        n = as_int(batch_size, "Dataset.ragged_batch")
+        if n <= 0:
+            raise errors.InvalidArgumentError(None, None, "Batch size must be greater than zero.")
+        self._n, self._drop = n, bool(drop_remainder)
+        specs = st.flatten(inp.element_spec)
+        self._dense = [s.shape.is_fully_defined() for s in specs]
+        lead = n if self._drop else None
+        spec = st.map_structure(lambda s: TensorSpec(TensorShape([lead]).concatenate(s.shape), s.dtype),
+                                inp.element_spec)
+        super().__init__(inp, spec)
+
+    def _iter(self) -> Iterator[tuple]:
+        from ..ops.ragged import RaggedTensor
+
+        it = self._in._iter()
+        while True:
+            rows = list(itertools.islice(it, self._n))
+            if not rows or (self._drop and len(rows) < self._n):
+                return
+            out = []
+            for k, dense in enumerate(self._dense):
+                comp = [st.leaf_array(r[k]) for r in rows]
+                if dense or len({c.shape for c in comp}) == 1 and comp[0].ndim == 0:
+                    out.append(np.stack(comp))
+                    continue
+                if any(c.ndim == 0 for c in comp):
+                    raise errors.InvalidArgumentError(None, None, "Dataset.ragged_batch: cannot batch scalars with "
+                                                                  "tensors of rank >= 1 into a RaggedTensor")
+                flat = np.concatenate([c.reshape((c.shape[0],) + c.shape[1:]) for c in comp])
+                lengths = np.asarray([c.shape[0] for c in comp], np.int64)
+                out.append(RaggedTensor.from_row_lengths(st.to_tensor(flat), lengths, validate=False))
+            yield tuple(out)
+
+    def _card(self) -> int:
+        c = self._in._card()
+        if c < 0:
+            return c
+        return c // self._n if self._drop else -(-c // self._n)
+
+
 class PaddedBatchDataset(_Unary):
     """Dataset.padded_batch: pad every component to ``padded_shapes`` (None/-1 dims: the batch max)."""
 
@@ -179,7 +228,7 @@ class PaddedBatchDataset(_Unary):
                 return
             out = []
             for k, (shape, pad) in enumerate(zip(self._shapes, self._pads)):
-                comp = [np.asarray(r[k]) for r in rows]
+                comp = [st.leaf_array(r[k]) for r in rows]
                 rank = comp[0].ndim
                 if any(c.ndim != rank for c in comp):
                     raise errors.InvalidArgumentError(None, None, f"All elements in a batch must have the same rank "
@@ -192,9 +241,14 @@ class PaddedBatchDataset(_Unary):
                         raise errors.DataLossError(  # TF's class for this (from its IteratorGetNext)
                             None, None, "Attempted to pad to a smaller size than the input element.")
                     target.append(mx if want is None else want)
+                if comp[0].dtype == object:  # strings pad with b"" unless given
+                    pad = b"" if not isinstance(pad, (bytes, np.ndarray)) else st.leaf_array(pad)[()]
                 res = np.full([len(comp), *target], pad, dtype=comp[0].dtype)
                 for i, c in enumerate(comp):
-                    res[(i, *(slice(0, s) for s in c.shape))] = c
+                    if c.ndim == 0:
+                        res[i] = c[()]
+                    else:
+                        res[(i, *(slice(0, s) for s in c.shape))] = c
                 out.append(res)
             yield tuple(out)
 
@@ -230,7 +284,7 @@ class UnbatchDataset(_Unary):
 
     def _iter(self) -> Iterator[tuple]:
         for leaves in self._in._iter():
-            arrs = [np.asarray(x) for x in leaves]
+            arrs = [st.leaf_array(x) for x in leaves]
             n = arrs[0].shape[0]
             if any(a.shape[0] != n for a in arrs):
                 raise errors.InvalidArgumentError(None, None, "Input element must have the same batch size in "
@@ -416,7 +470,7 @@ class CacheDataset(_Unary):
     def _fill(self) -> Iterator[tuple]:
         rows = []
         for x in self._in._iter():
-            x = tuple(np.asarray(v) for v in x)
+            x = tuple(st.leaf_array(v) for v in x)
             rows.append(x)
             yield x
         if self._file:

@@ -26,8 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from ..core import errors
-from ..train import crc32c, storage
+from ..core import crc32c, errors
+from ..train import storage
 
 _MARK = b"tfshim-crc32c:"
 _TRAILER = re.compile(rb"tfshim-crc32c:([0-9a-f]{8})\Z")

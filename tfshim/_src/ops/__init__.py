@@ -19,7 +19,15 @@ from . import interop  # noqa: E402,F401 - tf.py_function, tf.numpy_function, tf
 from . import variable_ops  # noqa: E402
 from . import math_extra  # noqa: E402,F401 - log_sigmoid, specials, segment ops, confusion_matrix, bincount
 from . import nn_extra  # noqa: E402,F401 - embedding_lookup, transposed/depthwise convs, batch_normalization, ...
+from . import host_strings  # noqa: E402,F401 - registers the NumPy implementations for tf.string tensors
 
 methods.bind(Tensor)
 methods.bind(Variable)
 variable_ops.attach(Variable)  # sliced assignment, scatter methods
+
+# Ragged dispatch wraps the table's elementwise and reduction rows for the public namespaces only (after
+# the operators were bound: x + y on Tensors does not pay for the RaggedTensor check).
+from . import ragged  # noqa: E402,F401
+from . import sparse  # noqa: E402,F401
+from . import strings  # noqa: E402,F401
+from . import py_func  # noqa: E402,F401

@@ -487,6 +487,8 @@ def pad(tensor: Any, paddings: Any, mode: str = "CONSTANT", constant_values: Any
                                f"{shape[i]}")
     pads = tuple((int(a), int(b)) for a, b in p)
     if m == "CONSTANT":
+        if x.dtype == _dt.string and not _is_tensor(constant_values) and constant_values == 0:
+            constant_values = ""  # TF pads strings with "" by default
         c = constant_values if _is_tensor(constant_values) else convert_to_tensor(constant_values, dtype=x.dtype)
         c = _t(c)
         if c.array.dtype != x.array.dtype:
@@ -861,6 +863,9 @@ def range_(start: Any, limit: Any = None, delta: Any = 1, dtype: Any = None, nam
         start, limit = 0, start
     want = None if dtype is None else _dt.as_dtype(dtype)
     vals = [_np_of(v, "tf.range", "start/limit/delta", None if _is_tensor(v) else want) for v in (start, limit, delta)]
+    if any(v.dtype == object for v in vals):
+        raise TypeError(f"tf.range: start, limit and delta must be numbers, got {(start, limit, delta)!r} (Value for "
+                        "attr 'Tidx' of string is not in the list of allowed values).")
     if want is not None:
         dt = want._np
     else:
@@ -904,6 +909,8 @@ def _creation_shape(shape: Any, fn: str, op: str = "Fill", itemsize: int = 1) ->
 def zeros(shape: Any, dtype: Any = _dt.float32, name: Any = None, layout: Any = None) -> Tensor:
     """tf.zeros: a tensor of ``shape`` filled with zeros."""
     dt = _static_dtype(dtype, "tf.zeros")
+    if dt == _dt.string:
+        return _make(np.full(_creation_shape(shape, "tf.zeros"), b"", object))
     return _create(_full, "tf.zeros", shape=_creation_shape(shape, "tf.zeros", itemsize=dt.size), dtype=dt._np,
                    value=0)
 
@@ -911,6 +918,8 @@ def zeros(shape: Any, dtype: Any = _dt.float32, name: Any = None, layout: Any = 
 def ones(shape: Any, dtype: Any = _dt.float32, name: Any = None, layout: Any = None) -> Tensor:
     """tf.ones: a tensor of ``shape`` filled with ones."""
     dt = _static_dtype(dtype, "tf.ones")
+    if dt == _dt.string:
+        raise TypeError("tf.ones: Cannot convert 1 to EagerTensor of dtype string")
     return _create(_full, "tf.ones", shape=_creation_shape(shape, "tf.ones", itemsize=dt.size), dtype=dt._np,
                    value=1)
 
@@ -919,6 +928,8 @@ def zeros_like(input: Any, dtype: Any = None, name: Any = None, layout: Any = No
     """tf.zeros_like: zeros with the shape (and dtype, unless given) of ``input``; not differentiable."""
     x = _t(input)
     dt = x.dtype if dtype is None else _static_dtype(dtype, "tf.zeros_like")
+    if dt == _dt.string:
+        return _make(np.full(x.array.shape, b"", object))
     return _create(_full, "tf.zeros_like", shape=x.array.shape, dtype=dt._np, value=0)
 
 
@@ -926,6 +937,9 @@ def ones_like(input: Any, dtype: Any = None, name: Any = None, layout: Any = Non
     """tf.ones_like: ones with the shape (and dtype, unless given) of ``input``; not differentiable."""
     x = _t(input)
     dt = x.dtype if dtype is None else _static_dtype(dtype, "tf.ones_like")
+    if dt == _dt.string:
+        raise _invalid("OnesLike", "Value for attr 'T' of string is not in the list of allowed values (tfshim: "
+                                   "tf.ones_like has no string version; use tf.fill(tf.shape(x), value))")
     return _create(_full, "tf.ones_like", shape=x.array.shape, dtype=dt._np, value=1)
 
 

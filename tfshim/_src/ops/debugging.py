@@ -396,6 +396,8 @@ def _fmt_float(v: float, single: bool) -> str:
 
 
 def _element_formatter(dtype: np.dtype) -> Callable:
+    if dtype.kind == "O":  # tf.string: quoted, as TF's printer
+        return lambda v: '"' + bytes(v).decode("utf-8", "backslashreplace") + '"'
     if dtype.kind == "b":
         return lambda v: "1" if v else "0"
     if dtype.kind == "f" or dtype.name == "bfloat16":
@@ -422,7 +424,7 @@ def format_tensor(a: np.ndarray, summarize: int | None = 3) -> str:
 
     def rec(d: int, sub: np.ndarray) -> None:
         if d == nd:
-            out.append(fmt(sub[()]))
+            out.append(fmt(sub[()] if isinstance(sub, np.ndarray) else sub))  # object arrays index to bytes
             return
         out.append("[")
         n = sub.shape[0]

@@ -354,9 +354,12 @@ _NO_GRAD = {"truncatediv", "truncatemod", "math.floordiv"}
 _NONE_GRAD = {"round", "math.floor", "math.ceil", "math.rint", "math.floordiv", "truncatediv"}
 
 _ns: dict = {}
+_STRINGS_TOO = {"add", "equal", "not_equal"}  # TF's AddV2/Equal/NotEqual kernels take tf.string
 for _names, _tfop, _impl, _allowed, _m, _rm, _kind in _BINARY:
     if _names[0] in _NONE_GRAD:
         not_differentiable(_impl)
+    if _names[0] in _STRINGS_TOO:
+        _allowed = _allowed | {np.dtype(object)}
     _ns[_names[0]] = register(_names, binary(f"tf.{_names[0]}", _tfop, _impl, _allowed), kind=_kind, methods=_m,
                               rmethods=_rm,
                               grad=_kind not in ("compare", "logical", "bitwise") and _names[0] not in _NO_GRAD)
@@ -403,11 +406,11 @@ invert_op = unary("tf.math.invert", "Invert", _invert, BOOL | INT)
 def cast(x: Any, dtype: Any, name: Any = None) -> Tensor:
     """tf.cast: convert to ``dtype`` (float→int truncates toward zero; complex→real keeps the real part)."""
     dt = _dt.as_dtype(dtype)
-    if dt._np is None:
-        raise _dt_string_error("tf.cast")
     x = convert_to_tensor(x)
     if x.array.dtype == dt._np:
         return x
+    if dt == _dt.string or x.dtype == _dt.string:
+        raise _dt_string_error("tf.cast", x.dtype, dt)
     return run(_cast_impl, (x,), "tf.cast", dtype=dt._np)  # the dtype object: bfloat16 has no .str name
 
 
@@ -446,10 +449,12 @@ def _clip_static(x, lo, hi):
     return jnp.clip(x, jnp.asarray(lo).astype(x.dtype), jnp.asarray(hi).astype(x.dtype))
 
 
-def _dt_string_error(fn: str):
+def _dt_string_error(fn: str, src: Any, dst: Any):
     from ..core import errors
 
-    return errors.UnimplementedError(None, None, f"{fn}: tfshim does not support string tensors.")
+    return errors.UnimplementedError(
+        None, None, f"{fn}: Cast {src.name} to {dst.name} is not supported [Op:Cast] (convert between numbers and "
+        "strings with tf.strings.to_number / tf.strings.as_string).")
 
 
 def _identity(x):

@@ -26,7 +26,7 @@ from jax._src.array import ArrayImpl
 from .. import config as _config
 from ..core import checks, errors, host_jaxpr, state
 from ..core.convert import constant, convert_to_tensor
-from ..core.dispatch import host_kernels_on, strip_jax_notes
+from ..core.dispatch import HostValueInTrace, host_kernels_on, strip_jax_notes
 from ..core.record import is_variable, record
 from ..core.stateless import CreatedVariable, LiftVariable, StatelessScope
 from ..core.tensor import Tensor, wrap
@@ -159,6 +159,9 @@ def _bind_captures(jitted: Callable, caps: list) -> Callable:
     return call
 
 
+_HOST_EAGER = object()  # cache entry of a signature that runs eagerly because strings meet traced values
+
+
 def _leaf_key(x: Any) -> Any:
     if isinstance(x, Tensor):
         v = x.array
@@ -213,6 +216,8 @@ class ConcreteFunction:
                         out_flat = [constant(o) if isinstance(o, _PY_SCALARS) else o for o in out_flat]
                         is_t = [isinstance(o, Tensor) or _is_var(o) for o in out_flat]
                         out_vals = [o.array for o, t in zip(out_flat, is_t) if t]
+                        if any(type(o) is np.ndarray for o in out_vals):
+                            raise HostValueInTrace("a tf.string result")
                     out_info.update(
                         tree=out_tree, is_t=is_t, static=[o for o, t in zip(out_flat, is_t) if not t],
                         changed=scope.changed(),
@@ -572,6 +577,8 @@ class Function:
                     conc = self._new_trace(key, args, kwargs)
                     if conc is None:  # ran eagerly (variables created, or Python control flow on tensors)
                         return self._eager_result
+        if conc is _HOST_EAGER:
+            return self._python_function(*args, **kwargs)
         self._called = True
         return conc._call_flat(flat, tree)
 
@@ -583,6 +590,8 @@ class Function:
                 self._lifted.update(_candidates(self._python_function.func, inst, args, kwargs))
         try:
             try:
+                if any(isinstance(x, Tensor) and type(x.array) is np.ndarray for x in _flatten((args, kwargs))[0]):
+                    raise HostValueInTrace("a tf.string argument")
                 conc = ConcreteFunction(self, args, kwargs)
             except Exception as e:
                 strip_jax_notes(e)
@@ -590,6 +599,13 @@ class Function:
                 if graph_e is not e:
                     raise graph_e from None
                 raise
+        except HostValueInTrace:
+            # Strings live on the host: this signature runs as Python, eagerly (string ops on constants made
+            # while tracing other signatures run at trace time). See docs/differences.md, "String tensors".
+            self._tracing_count += 1
+            self._cache[key] = _HOST_EAGER
+            self._eager_result = self._python_function(*args, **kwargs)
+            return None
         except CreatedVariable:
             if self._called or self._created_on_first_call:
                 raise ValueError(_SINGLETON_MSG) from None

@@ -23,8 +23,8 @@ import os
 import re
 from typing import Any
 
-from ..core import errors
-from . import crc32c, storage
+from ..core import crc32c, errors
+from . import storage
 
 STATE_FILE = "checkpoint"
 

@@ -89,8 +89,34 @@ def _get_checkpointer() -> Any:
         return _checkpointer
 
 
+def _string_bytes(a: np.ndarray) -> memoryview:
+    """A tf.string value's bytes: one little-endian uint64 length per element (C order), then the elements."""
+    items = [bytes(x) for x in a.reshape(-1).tolist()]
+    lengths = np.asarray([len(x) for x in items], "<u8")
+    return memoryview(lengths.tobytes() + b"".join(items))
+
+
+def _string_value(buf: np.ndarray, shape: tuple) -> np.ndarray | None:
+    """The object array of ``_string_bytes``'s layout in ``buf``, or None when it does not fit."""
+    n = int(np.prod(shape, dtype=np.int64))
+    raw = buf.tobytes()
+    if len(raw) < 8 * n:
+        return None
+    lengths = np.frombuffer(raw, "<u8", n).astype(np.int64)
+    if int(lengths.sum()) != len(raw) - 8 * n:
+        return None
+    out = np.empty(n, object)
+    pos = 8 * n
+    for i, ln in enumerate(lengths.tolist()):
+        out[i] = raw[pos:pos + ln]
+        pos += ln
+    return out.reshape(shape)
+
+
 def _bytes_of(a: np.ndarray) -> memoryview:
     """The bytes of ``a`` in C order, little-endian, as a flat memoryview (no copy when possible)."""
+    if a.dtype == object:
+        return _string_bytes(a)
     a = np.ascontiguousarray(a)
     if sys.byteorder == "big" and a.dtype.itemsize > 1:  # the file is little-endian everywhere
         a = a.byteswap()
@@ -430,7 +456,8 @@ def _records(values: dict, size: int, dfile: str, damaged: Any) -> list:
             off, nbytes, crc = int(info["offset"]), int(info["nbytes"]), int(info["crc32"])
         except (KeyError, TypeError, ValueError) as e:
             raise damaged(f"the record of {key} in its graph is invalid ({type(e).__name__}: {e}).") from None
-        if (min(shape, default=0) < 0 or nbytes != int(np.prod(shape, dtype=np.int64)) * dt.itemsize
+        want = int(np.prod(shape, dtype=np.int64)) * (dt.itemsize if dt.kind != "O" else 8)
+        if (min(shape, default=0) < 0 or (nbytes != want if dt.kind != "O" else nbytes < want)
                 or off < 0 or off + nbytes > size):
             raise damaged(f"the record of {key} (shape {shape}, dtype {dt.name}, bytes {off}..{off + nbytes}) "
                           f"does not fit {dfile} ({size} bytes).")
@@ -517,6 +544,12 @@ def read_arrays(path: str, manifest: dict, fn: str = "tf.train.Checkpoint.restor
     for key, dt, shape, _, _, want_crc in records:
         if crcs[key] != want_crc:
             raise damaged(f"the data of {key} in {dfile} does not match its checksum.")
+        if dt.kind == "O":
+            a = _string_value(bufs[key], shape)
+            if a is None:
+                raise damaged(f"the string data of {key} in {dfile} is inconsistent.")
+            out[key] = a
+            continue
         a = bufs[key].view(dt).reshape(shape)
         out[key] = a.byteswap() if sys.byteorder == "big" and dt.itemsize > 1 else a
     return {key: out[key] for key in values}

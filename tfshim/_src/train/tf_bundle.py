@@ -26,8 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from ..core import errors
-from . import crc32c, storage
+from ..core import crc32c, errors
+from . import storage
 
 _MAGIC = 0xDB4775248B80FB57
 _FOOTER = 48
@@ -360,8 +360,14 @@ def read(prefix: str, fn: str) -> tuple:
                     raise damaged(f"{key} holds no object graph")
                 graph = elements[0]
                 continue
-            if m["dtype"] in (_DT_STRING, _DT_VARIANT):
-                continue  # verified; tfshim's variables hold numbers only
+            if m["dtype"] == _DT_STRING:
+                a = np.empty(n, object)
+                a[:] = [bytes(x) for x in elements] if n else []
+                values[key] = a.reshape(m["shape"])
+                info[key] = {"shape": list(m["shape"]), "dtype": "string"}
+                continue
+            if m["dtype"] == _DT_VARIANT:
+                continue  # verified; tfshim has no variant tensors
             name = _DTYPES.get(m["dtype"])
             if name is None:
                 raise errors.InvalidArgumentError(

@@ -3,6 +3,7 @@
 from typing import Any as _Any
 
 from tfshim._src.api import populate as _populate
+from tfshim._src.data.files import CsvDataset, make_csv_dataset
 from tfshim._src.data.options import (
     AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, AutoShardPolicy, AutotuneOptions, DistributeOptions,
     ExternalStatePolicy, OptimizationOptions, ThreadingOptions,
@@ -19,4 +20,5 @@ __getattr__ = _populate(globals(), "data.experimental", {
     "AutoShardPolicy": AutoShardPolicy, "AutotuneOptions": AutotuneOptions, "DistributeOptions": DistributeOptions,
     "ExternalStatePolicy": ExternalStatePolicy, "OptimizationOptions": OptimizationOptions,
     "ThreadingOptions": ThreadingOptions, "cardinality": cardinality,
+    "CsvDataset": CsvDataset, "make_csv_dataset": make_csv_dataset,
 })
