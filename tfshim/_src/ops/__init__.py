@@ -30,4 +30,3 @@ variable_ops.attach(Variable)  # sliced assignment, scatter methods
 from . import ragged  # noqa: E402,F401
 from . import sparse  # noqa: E402,F401
 from . import strings  # noqa: E402,F401
-from . import py_func  # noqa: E402,F401

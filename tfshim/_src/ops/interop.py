@@ -27,6 +27,7 @@ from jax.experimental import io_callback
 from ..core import dtypes as _dt
 from ..core import errors, state
 from ..core.convert import convert_to_tensor
+from ..core.dispatch import HostValueInTrace
 from ..core.tensor import Tensor, wrap
 from .table import register
 
@@ -190,6 +191,9 @@ def _script(func: Callable, inp: Any, Tout: Any, numpy_mode: bool, fn: str) -> A
     if traced and state.replaying and not state.tracing:
         # A Dataset function being traced: make it run eagerly per element instead (TF: host call per element).
         raise TypeError(f"{fn} runs Python on the host; this function is called eagerly per element.")
+    if traced and (any(t == _dt.string for t in touts) or any(a.dtype == _dt.string for a in args)):
+        # Strings live on the host: the tf.function runs this call signature eagerly (core/dispatch).
+        raise HostValueInTrace(f"{fn} with tf.string values")
     if traced:
         outs = _call_traced(func, args, touts, single, numpy_mode, fn)
     else:
