@@ -34,7 +34,7 @@ FLOORS: tuple = (
     ("config", ("config",)),  # tf.config (tf.function reads its run_functions_eagerly flag)
     ("staging", ("staging",)),  # tf.function, control flow
     ("module", ("module",)),  # tf.Module
-    ("data, train", ("data", "train")),  # tf.data, tf.train (checkpoints of Modules)
+    ("data, train", ("data", "train", "summary")),  # tf.data, tf.train (checkpoints of Modules), tf.summary
     ("distribute", ("distribute",)),  # strategies (strategy.run stages through tf.function)
     ("keras", ("keras",)),  # uses all of the above
     ("api", ("api", "porting", "test_util")),  # builds the public namespaces; tools; tf.test helpers

@@ -35,6 +35,9 @@ _log = logging.getLogger("tfshim")
 
 _is_var = is_variable
 
+# Callables told of every ConcreteFunction call (tf.summary.trace_on registers one); empty: no cost.
+call_observers: list = []
+
 
 def _flatten(x: Any) -> tuple[list, Any]:
     return jax.tree_util.tree_flatten(x, is_leaf=lambda v: isinstance(v, Tensor) or _is_var(v))
@@ -156,8 +159,20 @@ class ConcreteFunction:
         self._tensor_pos = tensor_pos
         self._out = dict(out_info)
         n_args = len(tensor_pos)
+        replay_jit = self._jitted_keep
+        if lowered.jaxpr.effects:
+            # Host effects (tf.summary's callbacks): a tape's replay of this call must not run them again, so it
+            # uses its own program, traced with ``state.replaying`` set (summary ops then emit nothing).
+            def quiet(var_vals: list, arg_vals: list, _pure: Callable = pure) -> tuple:
+                state.replaying.append(True)
+                try:
+                    return _pure(var_vals, arg_vals)
+                finally:
+                    state.replaying.pop()
 
-        def diff_fn(*vals: Any, _j: Callable = self._jitted_keep, _n: int = n_args) -> tuple:
+            replay_jit = jax.jit(quiet)
+
+        def diff_fn(*vals: Any, _j: Callable = replay_jit, _n: int = n_args) -> tuple:
             return tuple(_j(list(vals[_n:]), list(vals[:_n]))[0])
 
         self._diff_fn = diff_fn
@@ -166,6 +181,9 @@ class ConcreteFunction:
         return self._call_flat(*_flatten((args, kwargs)))
 
     def _call_flat(self, flat: list, tree: Any = None) -> Any:
+        if call_observers:
+            for obs in call_observers:
+                obs(self)
         if not self._ran:  # the first execution compiles: one thread at a time (JAX's compile is not shared)
             if not self._host_tried:
                 out = self._run_on_host(flat)
