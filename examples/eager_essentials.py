@@ -2,7 +2,8 @@
 
 The sections follow the guide in order and print what the guide prints. A section that needs a
 part of TensorFlow tfshim does not implement yet prints one line saying so and the script carries
-on. The summaries section writes TensorBoard event files and prints the ``tensorboard --logdir`` command. The GPU parts run when ``tf.config.list_physical_devices('GPU')`` finds one.
+on. The summaries section writes TensorBoard event files and prints the ``tensorboard --logdir`` command.
+The GPU parts run when ``tf.config.list_physical_devices('GPU')`` finds one.
 
     python examples/eager_essentials.py                 # the whole guide
     python examples/eager_essentials.py --device cpu    # pin everything to the CPU
