@@ -36,6 +36,7 @@ FLOORS: tuple = (
     ("module", ("module",)),  # tf.Module
     ("data, train", ("data", "train", "summary")),  # tf.data, tf.train (checkpoints of Modules), tf.summary
     ("distribute", ("distribute",)),  # strategies (strategy.run stages through tf.function)
+    ("saved_model", ("saved_model",)),  # tf.saved_model (jax.export of tf.functions + checkpoints)
     ("keras", ("keras",)),  # uses all of the above
     ("api", ("api", "porting", "test_util")),  # builds the public namespaces; tools; tf.test helpers
 )

@@ -37,7 +37,7 @@ from tfshim import (  # noqa: E402,F401
     autodiff, bitwise, config, data, debugging, distribute, dtypes, errors, keras, linalg, math, nn, random, test,
     train,
 )
-from tfshim import summary  # noqa: E402,F401
+from tfshim import saved_model, summary  # noqa: E402,F401
 
 newaxis = None
 __version__ = "0.1.0"

@@ -441,6 +441,9 @@ class Function:
 
         if not args and not kwargs and self._input_signature is not None:
             args = tuple(self._input_signature)
+        is_spec = lambda v: type(v).__name__ == "TensorSpec"  # noqa: E731
+        given = [x for x in jax.tree_util.tree_leaves((args, kwargs), is_leaf=lambda v: is_spec(v) or _is_var(v)
+                                                      or isinstance(v, Tensor)) if is_spec(x) or isinstance(x, Tensor)]
         args = jax.tree_util.tree_map(spec_to_tensor, args, is_leaf=lambda v: type(v).__name__ == "TensorSpec")
         kwargs = jax.tree_util.tree_map(spec_to_tensor, kwargs, is_leaf=lambda v: type(v).__name__ == "TensorSpec")
         args, kwargs = self._signature_args(args, kwargs)
@@ -451,6 +454,9 @@ class Function:
             conc = self._new_trace(key, args, kwargs)
             if conc is None:
                 conc = self._new_trace(key, args, kwargs)
+        if any(is_spec(x) for x in given):
+            # The specs asked for (None dims included): tf.saved_model exports the trace for these shapes.
+            conc._input_specs = [x if is_spec(x) else None for x in given]
         return conc
 
     def __repr__(self) -> str:
