@@ -318,11 +318,18 @@ def _default_signature(obj: Any) -> Function | None:
     return function(lambda *xs: obj(list(xs), training=False), input_signature=specs)
 
 
-def save(obj: Any, export_dir: Any, signatures: Any = None, options: Any = None) -> None:
+def save(obj: Any, export_dir: Any, signatures: Any = None, options: Any = None, format: str = "tfshim") -> None:
     """tf.saved_model.save(obj, export_dir, signatures=None, options=None): write ``obj`` (a tf.Module, a
     Keras model, any trackable) with its variables, tf.functions, nested modules and assets, loadable by
-    ``tf.saved_model.load`` in a process that does not have the Python code."""
+    ``tf.saved_model.load`` in a process that does not have the Python code.
+
+    Beyond TF: ``format="tf"`` writes a real TensorFlow SavedModel instead (needs TensorFlow installed; the
+    functions go through ``jax2tf``), which TF's ``tf.saved_model.load`` and TF Serving load."""
     fn = "tf.saved_model.save"
+    if format == "tf":
+        return _save_tf(obj, export_dir, signatures)
+    if format != "tfshim":
+        raise ValueError(f"{fn}: format must be 'tfshim' (default) or 'tf', received {format!r}.")
     if not (trackable.is_trackable(obj)):
         raise ValueError(f"{fn}: expected a trackable object (tf.Module, Keras model), received {obj!r}.")
     if state.tracing:
@@ -761,3 +768,96 @@ def export_keras(model: Any, filepath: Any, format: str = "tf_saved_model", verb
     if verbose is None or verbose:
         print(f"Saved artifact at '{os.fspath(filepath)}'. The following endpoints are available:\n\n"
               f"* Endpoint 'serve'\n  args_0: {specs}")
+
+
+# --- format="tf": a real TensorFlow SavedModel through jax2tf ---------------------------------------------------
+def _save_tf(obj: Any, export_dir: Any, signatures: Any) -> None:
+    """Save with tfshim's format to a temporary folder, load it back (restored functions hold their
+    ``jax.export`` programs), and rebuild the tree with real TF variables and ``tf.function``s that call the
+    programs through ``jax2tf``; then TF's own ``tf.saved_model.save`` writes it."""
+    import tempfile
+
+    fn = "tf.saved_model.save(format='tf')"
+    try:
+        import tensorflow as rtf
+        from jax.experimental import jax2tf
+    except ImportError as e:
+        raise ImportError(f"{fn} needs TensorFlow installed (pip install tensorflow-cpu): {e}") from None
+    with tempfile.TemporaryDirectory() as tmp:
+        save(obj, tmp, signatures)
+        loaded = load(tmp)
+        tf_vars: dict = {}
+
+        def tf_var(v: Variable) -> Any:
+            if id(v) not in tf_vars:
+                tf_vars[id(v)] = rtf.Variable(np.asarray(v.numpy()), trainable=v.trainable, name=v.name.split(":")[0])
+            return tf_vars[id(v)]
+
+        def tf_function(c: RestoredConcreteFunction) -> Any:
+            e = c._entry
+            specs = [rtf.TensorSpec(s, rtf.as_dtype(d)) for s, d in zip(e["specs"], e["dtypes"])]
+            poly = []
+            for i, shape in enumerate(e["specs"]):
+                dims = ["b" if d is None and j == 0 else f"d{i}_{j}" if d is None else str(d)
+                        for j, d in enumerate(shape)]
+                poly.append("(" + ", ".join(dims) + ("," if len(dims) == 1 else "") + ")")
+            exported = c._exported
+            conv = jax2tf.convert(lambda vs, xs: exported.call(vs, xs), polymorphic_shapes=(None, poly),
+                                  with_gradient=bool(e["differentiable"]))
+            variables = [tf_var(v) for v in c._variables]
+            changed = list(e["changed"])
+            out_struct = c._out
+
+            def body(*xs: Any) -> Any:
+                outs, new = conv([v.read_value() for v in variables], list(xs))
+                for j in changed:
+                    variables[j].assign(new[j])
+                return _fill(out_struct, lambda leaf: outs[leaf.index])
+
+            return rtf.function(body, input_signature=specs, autograph=False)
+
+        def rebuild(o: Any) -> Any:
+            if isinstance(o, Variable):
+                return tf_var(o)
+            if isinstance(o, Asset):
+                return rtf.saved_model.Asset(o.asset_path)
+            if isinstance(o, dict):
+                return {k: rebuild(v) for k, v in o.items()}
+            if isinstance(o, list):
+                return [rebuild(v) for v in o]
+            if isinstance(o, RestoredFunction):
+                return tf_function(o.concrete_functions[0])
+            if isinstance(o, _Restored):
+                m = rtf.Module()
+                for k, v in o.__dict__.items():
+                    if k in ("signatures",) or (k.startswith("_") and k != "__call__"):
+                        continue
+                    if isinstance(v, (Variable, Asset, dict, list, RestoredFunction, _Restored)):
+                        setattr(m, k, rebuild(v))
+                return m
+            return o
+
+        root = rebuild(loaded)
+        sigs = {}
+        for key, sig in loaded.signatures.items():
+            f = tf_function(sig._conc)
+            names = sig._names
+
+            named = _named_outputs(f)
+
+            specs = [rtf.TensorSpec(s, rtf.as_dtype(d), name=n) for s, d, n in zip(
+                sig._conc._entry["specs"], sig._conc._entry["dtypes"], names)]
+            sigs[key] = rtf.function(named, input_signature=specs, autograph=False).get_concrete_function()
+        rtf.saved_model.save(root, os.fspath(export_dir), signatures=sigs or None)
+
+
+def _named_outputs(f: Any) -> Any:
+    def named(*xs: Any) -> Any:
+        out = f(*xs)
+        if isinstance(out, dict):
+            return out
+        if isinstance(out, (list, tuple)):
+            return {f"output_{i}": t for i, t in enumerate(out)}
+        return {"output_0": out}
+
+    return named
