@@ -33,7 +33,7 @@ UNSUPPORTED = textwrap.dedent("""
     import tensorflow as T
     import numpy as np
 
-    writer = T.summary.create_file_writer("/tmp/logs")
+    data = T.io.read_file("/tmp/logs")
     s = T.strings.join(["a", "b"])
     ok = T.reduce_mean(np.ones(3))
     not_tf = np.linalg.norm(np.ones(3))
@@ -50,7 +50,7 @@ def test_scan_finds_chains_and_aliases():
     # Prefixes of a longer chain are not listed separately.
     assert "tf.math" not in names and "tf.data.Dataset" not in names
     names = {u.name for u in scan_source(UNSUPPORTED)}
-    assert names == {"tf.summary.create_file_writer", "tf.strings.join", "tf.reduce_mean"}
+    assert names == {"tf.io.read_file", "tf.strings.join", "tf.reduce_mean"}
 
 
 def test_scan_other_import_forms():
@@ -63,7 +63,7 @@ def test_scan_other_import_forms():
 
 def test_resolve_uses_tfshim_namespace():
     assert resolve("tf.math.reduce_sum", tfshim) == (True, "tf.math.reduce_sum")
-    assert resolve("tf.summary.create_file_writer", tfshim) == (False, "tf.summary")
+    assert resolve("tf.io.read_file", tfshim) == (False, "tf.io")
     assert resolve("tf.keras.layers.NoSuchLayer", tfshim) == (False, "tf.keras.layers.NoSuchLayer")
     assert resolve("tf.nn.relu", tfshim)[0] == hasattr(tfshim.nn, "relu")
 
@@ -83,8 +83,8 @@ def test_check_exit_status_and_report(tmp_path):
     out = io.StringIO()
     assert check_main([str(tmp_path)], out, root=tfshim) == 1  # a folder: both files
     lines = out.getvalue().splitlines()
-    (row,) = [ln for ln in lines if ln.startswith("tf.summary.create_file_writer")]
-    assert "MISSING" in row and "(tf.summary not in tfshim)" in row and "bad.py:5" in row
+    (row,) = [ln for ln in lines if ln.startswith("tf.io.read_file")]
+    assert "MISSING" in row and "(tf.io not in tfshim)" in row and "bad.py:5" in row
     (row,) = [ln for ln in lines if ln.startswith("tf.reduce_mean ")]
     assert " ok " in row
     assert "in 2 file(s)" in lines[-1] and "2 missing" in lines[-1]
@@ -115,11 +115,11 @@ def test_examples_are_fully_covered():
 
 
 def test_coverage_against_tensorflow(tf_ref):
-    rows = {m: (c, t) for m, c, t in coverage(tf_ref, tfshim, ("tf", "tf.math", "tf.summary", "tf.keras.layers"))}
-    assert set(rows) == {"tf", "tf.math", "tf.summary", "tf.keras.layers"}
+    rows = {m: (c, t) for m, c, t in coverage(tf_ref, tfshim, ("tf", "tf.math", "tf.io", "tf.keras.layers"))}
+    assert set(rows) == {"tf", "tf.math", "tf.io", "tf.keras.layers"}
     for cov, tot in rows.values():
         assert 0 <= cov <= tot and tot > 0
-    assert rows["tf.summary"][0] == 0  # not implemented
+    assert rows["tf.io"][0] == 0  # not implemented
     assert rows["tf.math"][0] > 50 and rows["tf"][0] > 100
     from tfshim._src.porting import coverage_main
 
