@@ -379,3 +379,30 @@ def test_format_tf_loads_in_real_tensorflow(tf_ref, tmp_path):
         np.testing.assert_allclose(g.numpy(), w, rtol=1e-5, atol=1e-6)
     with pytest.raises(ValueError, match="format"):
         tf.saved_model.save(m, str(tmp_path / "x"), format="onnx")
+
+
+def test_subclassed_keras_model_with_tf_function(tmp_path):
+    tf = tfshim
+
+    class Classifier(tf.keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.hidden = tf.keras.layers.Dense(8, activation="relu")
+            self.out = tf.keras.layers.Dense(3)
+
+        def call(self, x, training=False):
+            return self.out(self.hidden(x))
+
+        @tf.function(input_signature=[tf.TensorSpec([None, 5], tf.float32)])
+        def predict_classes(self, x):
+            return tf.argmax(self(x), axis=-1)
+
+    m = Classifier()
+    x = np.random.RandomState(0).rand(7, 5).astype("float32")
+    m(x)
+    want = m.predict_classes(x).numpy()
+    tf.saved_model.save(m, str(tmp_path / "sm"))
+    loaded = tf.saved_model.load(str(tmp_path / "sm"))
+    np.testing.assert_array_equal(loaded.predict_classes(x).numpy(), want)
+    np.testing.assert_array_equal(loaded.signatures["serving_default"](x=tf.constant(x))["output_0"].numpy(), want)
+    assert len(loaded.trainable_variables) == 4
