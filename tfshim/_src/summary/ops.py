@@ -41,6 +41,14 @@ class _Context(threading.local):
 
 
 _ctx = _Context()
+_BOOLS: dict = {}  # the True/False results, made once (Tensors are immutable)
+
+
+def _bool(b: bool) -> Tensor:
+    t = _BOOLS.get(b)
+    if t is None:
+        t = _BOOLS[b] = constant(b)
+    return t
 
 
 # --- writers --------------------------------------------------------------------------------------------------
@@ -202,10 +210,10 @@ def should_record_summaries() -> Tensor:
     """tf.summary.should_record_summaries(): whether summaries would be recorded here (a bool Tensor)."""
     w = _ctx.writer
     if w is None or isinstance(w, _NoopWriter):
-        return constant(False)
+        return _bool(False)
     c = _condition()
     if c is True or c is False:
-        return constant(c)
+        return _bool(c)
     return wrap(jax.numpy.asarray(c, bool))
 
 
@@ -256,17 +264,17 @@ def _emit(fn: str, data: Any, step: Any, make: Callable[[Any], Any], static: boo
     time the compiled program runs. ``static``: ``data`` is host-only (strings), never traced."""
     writer = _ctx.writer
     if writer is None or isinstance(writer, _NoopWriter):
-        return constant(False)
+        return _bool(False)
     cond = _condition()
     if cond is False:
-        return constant(False)
+        return _bool(False)
     if callable(data) and not isinstance(data, Tensor):
         data = data()  # TF's lazy data: evaluated only when recording
     step_a = _step_value(step, fn)
     data_a = data if static else _array(data)
     if not _traced(step_a, cond, *(() if static else (data_a,))):
         writer._write(make(np.asarray(data_a) if not static else data_a), int(np.asarray(step_a)))
-        return constant(True)
+        return _bool(True)
     if state.replaying:  # a replay of computation that already wrote this summary
         return wrap(jax.numpy.asarray(cond, bool))
 
@@ -306,7 +314,10 @@ def scalar(name: str, data: Any, step: Any = None, description: str | None = Non
     def make(a: np.ndarray) -> Any:
         if a.size != 1 or a.ndim != 0:
             raise ValueError(f"tf.summary.scalar: data must be a scalar, received shape {a.shape} for {tag!r}.")
-        return _summary(tag, _proto(np.float32(a)), meta)
+        from tensorboard.compat.proto import tensor_pb2, types_pb2
+
+        return _summary(tag, tensor_pb2.TensorProto(dtype=types_pb2.DT_FLOAT, float_val=[float(np.float32(a))]),
+                        meta)
 
     _check_scalar(data, "tf.summary.scalar")
     return _emit("tf.summary.scalar", data, step, make)
