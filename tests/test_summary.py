@@ -390,3 +390,38 @@ def test_summary_does_not_import_tensorflow(tmp_path):
                          cwd=os.path.dirname(os.path.dirname(__file__)))
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+def test_inside_cond_and_while_loop_match_tf(tf_ref, tmp_path):
+    def body(tf, d):
+        w = tf.summary.create_file_writer(d)
+        step = tf.Variable(0, dtype=tf.int64)
+
+        @tf.function
+        def f(x):
+            def pos():
+                tf.summary.scalar("positive", tf.reduce_sum(x), step=step)
+                return x * 2.0
+
+            y = tf.cond(tf.reduce_sum(x) > 0, pos, lambda: x * 0.0)
+
+            def loop_body(i):
+                tf.summary.scalar("loop", tf.cast(i, tf.float32), step=step * 10 + tf.cast(i, tf.int64))
+                return (i + 1,)
+
+            tf.while_loop(lambda i: i < 3, loop_body, (tf.constant(0),))
+            step.assign_add(1)
+            return y
+
+        with w.as_default():
+            for v in (1.0, -1.0, 2.0):
+                f(tf.constant([v, v]))
+        w.close()
+
+    got, want = _both(tf_ref, tmp_path, body)
+    # TF's graph puts control-flow bodies in the op's name scope (cond/, while/); tfshim does not (documented).
+    assert sorted(want) == ["cond/positive", "while/loop"]
+    want = {t.split("/", 1)[1]: v for t, v in want.items()}
+    _same_events(got, want)
+    assert [e[0] for e in got["positive"]] == [0, 2]
+    assert [e[0] for e in got["loop"]] == [0, 1, 2, 10, 11, 12, 20, 21, 22]

@@ -38,6 +38,7 @@ from ..core.tensor_spec import TensorSpec
 from ..core.variable import Variable
 from ..module import Module
 from ..staging.function import ConcreteFunction, Function, function
+from ..summary import ops as summary_ops
 from ..train import checkpoint, crc32c, trackable
 
 FORMAT = "tfshim.saved_model/1"
@@ -197,10 +198,12 @@ class _Saver:
         variables = list(conc._variables)
         var_avals = [jax.ShapeDtypeStruct(v.array.shape, v.array.dtype) for v in variables]
         try:
-            try:  # for the CPU and CUDA both: a model saved on one loads on the other
-                exported = jax.export.export(conc._jitted_keep, platforms=_PLATFORMS)(var_avals, avals)
-            except Exception:  # noqa: BLE001 - an op without a lowering for one of them: this backend only
-                exported = jax.export.export(conc._jitted_keep)(var_avals, avals)
+            # Summaries are host callbacks, which cannot be serialised: the saved function leaves them out.
+            with summary_ops.suppressed():
+                try:  # for the CPU and CUDA both: a model saved on one loads on the other
+                    exported = jax.export.export(conc._jitted_keep, platforms=_PLATFORMS)(var_avals, avals)
+                except Exception:  # noqa: BLE001 - an op without a lowering for one of them: this backend only
+                    exported = jax.export.export(conc._jitted_keep)(var_avals, avals)
         except Exception as e:
             raise ValueError(
                 f"{self.fn}: could not export tf.function {conc._owner._name} for inputs {arg_specs}: {e}"

@@ -29,6 +29,7 @@ from ..core.convert import constant
 from ..core.record import is_variable
 from ..core.tensor import Tensor, wrap
 from ..core.variable import current_scope
+from ..staging.control_flow import _CaptureTape
 from .event_file import EventFile
 
 
@@ -38,6 +39,7 @@ class _Context(threading.local):
         self.step: Any = None
         self.record_if: list = []
         self.trace: dict | None = None
+        self.suppressed = 0  # > 0: traced summary ops emit nothing (tf.saved_model exporting a function)
 
 
 _ctx = _Context()
@@ -226,6 +228,16 @@ def summary_scope(name: str, default_name: str | None = None, values: Any = None
     yield tag, tag + "/"
 
 
+@contextlib.contextmanager
+def suppressed() -> Iterator[None]:
+    """Within: summary ops being traced emit nothing (used while tf.saved_model exports a function)."""
+    _ctx.suppressed += 1
+    try:
+        yield
+    finally:
+        _ctx.suppressed -= 1
+
+
 # --- values ---------------------------------------------------------------------------------------------------
 def _array(x: Any) -> Any:
     if is_variable(x):
@@ -259,11 +271,17 @@ def _step_value(step: Any, fn: str) -> Any:
     return _array(step)
 
 
+def _probing() -> bool:
+    """Whether control flow is running the user's branch/body functions once only to find what they capture
+    (tf.cond, tf.while_loop, ...): a summary there is not part of the program."""
+    return any(type(t) is _CaptureTape for t in state.recording_tapes)
+
+
 def _emit(fn: str, data: Any, step: Any, make: Callable[[Any], Any], static: bool = False) -> Tensor:
     """Write ``make(host data)`` (a Summary proto) at ``step`` on the default writer, now or, when traced, each
     time the compiled program runs. ``static``: ``data`` is host-only (strings), never traced."""
     writer = _ctx.writer
-    if writer is None or isinstance(writer, _NoopWriter):
+    if writer is None or isinstance(writer, _NoopWriter) or _probing():
         return _bool(False)
     cond = _condition()
     if cond is False:
@@ -275,7 +293,7 @@ def _emit(fn: str, data: Any, step: Any, make: Callable[[Any], Any], static: boo
     if not _traced(step_a, cond, *(() if static else (data_a,))):
         writer._write(make(np.asarray(data_a) if not static else data_a), int(np.asarray(step_a)))
         return _bool(True)
-    if state.replaying:  # a replay of computation that already wrote this summary
+    if state.replaying or _ctx.suppressed:  # a replay of computation that already wrote it, or an export
         return wrap(jax.numpy.asarray(cond, bool))
 
     def host(step_v: Any, cond_v: Any, *vals: Any) -> None:
