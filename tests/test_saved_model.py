@@ -406,3 +406,15 @@ def test_subclassed_keras_model_with_tf_function(tmp_path):
     np.testing.assert_array_equal(loaded.predict_classes(x).numpy(), want)
     np.testing.assert_array_equal(loaded.signatures["serving_default"](x=tf.constant(x))["output_0"].numpy(), want)
     assert len(loaded.trainable_variables) == 4
+
+
+def test_none_dim_whose_value_is_needed_is_a_clear_error(tmp_path):
+    tf = tfshim
+
+    class M(tf.Module):
+        @tf.function(input_signature=[tf.TensorSpec([None, 2], tf.float32)])
+        def noisy(self, x):
+            return x + tf.random.normal(tf.shape(x))
+
+    with pytest.raises(ValueError, match="tf.saved_model.save.*noisy.*None dimension"):
+        tf.saved_model.save(M(), str(tmp_path))

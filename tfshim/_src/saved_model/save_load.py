@@ -205,8 +205,14 @@ class _Saver:
                 except Exception:  # noqa: BLE001 - an op without a lowering for one of them: this backend only
                     exported = jax.export.export(conc._jitted_keep)(var_avals, avals)
         except Exception as e:
+            hint = ""
+            if any(isinstance(d, str) or not isinstance(d, int) for a in avals for d in a.shape):
+                hint = (" A None dimension is exported as a symbolic size: the function must not need its value "
+                        "(e.g. tf.random.normal(tf.shape(x))) nor need it to equal another None dimension (a leading "
+                        "None is one shared batch size); give such dimensions sizes in the input_signature.")
             raise ValueError(
-                f"{self.fn}: could not export tf.function {conc._owner._name} for inputs {arg_specs}: {e}"
+                f"{self.fn}: could not export tf.function {conc._owner._name} for inputs {arg_specs}.{hint} "
+                f"JAX said: {e}"
             ) from e
         try:
             blob = exported.serialize(vjp_order=1)
