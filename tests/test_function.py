@@ -426,3 +426,20 @@ def test_seeded_random_program_gives_eager_numbers_when_compiled():
         for x, y in zip(e, c):
             np.testing.assert_array_equal(x, y)
     assert not np.array_equal(compiled[0][0], compiled[1][0])
+
+
+def test_function_returning_none_runs_once_per_call(tf_ref):
+    """A tf.function with no result whose first call is evaluated on the host ran a second time (the host path
+    returned None, read as "not evaluated"): its assign_add counted 3 for 2 calls."""
+    got = []
+    for T in (tfshim, tf_ref):
+        step = T.Variable(20, dtype=T.int64)
+
+        @T.function
+        def g():
+            step.assign_add(1)
+
+        g()
+        g()
+        got.append(int(step.numpy()))
+    assert got == [22, 22]

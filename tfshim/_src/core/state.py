@@ -47,6 +47,10 @@ class _ThreadState(threading.local):
         self.call_contexts: list = []
         # Keras layers whose name scope is open, as (id(layer), name), innermost last: new weights' path prefix.
         self.layer_scopes: list = []
+        # tf.function traces collecting host work (tf.summary writes) as (stateless scope, [(fn, values)]),
+        # innermost last: the values become extra outputs of the compiled call and ``fn`` runs after it
+        # (core/dispatch.host_call).
+        self.host_outputs: list = []
         # Keras' automatic-name counters {prefix: count} (``dense``, ``dense_1``, ...), per thread as in Keras 3.
         self.keras_uids: dict = {}
 

@@ -554,7 +554,7 @@ class RestoredConcreteFunction:
             var_vals = [t.array for t in reads]
         else:
             var_vals = [v.array for v in variables]
-        out_vals, new_vals = self._call(var_vals, [t.array for t in tensors])
+        out_vals, new_vals = self._call(var_vals, [t.array for t in tensors])[:2]
         for j in self._changed:
             variables[j].write_array(new_vals[j])
         outs = [wrap(o) for o in out_vals]
@@ -818,7 +818,7 @@ def _save_tf(obj: Any, export_dir: Any, signatures: Any) -> None:
             out_struct = c._out
 
             def body(*xs: Any) -> Any:
-                outs, new = conv([v.read_value() for v in variables], list(xs))
+                outs, new = conv([v.read_value() for v in variables], list(xs))[:2]
                 for j in changed:
                     variables[j].assign(new[j])
                 return _fill(out_struct, lambda leaf: outs[leaf.index])

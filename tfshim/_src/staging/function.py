@@ -24,7 +24,7 @@ from jax._src.array import ArrayImpl
 from .. import config as _config
 from ..core import host_jaxpr, state
 from ..core.convert import constant, convert_to_tensor
-from ..core.dispatch import host_kernels_on, strip_jax_notes
+from ..core.dispatch import host_call, host_kernels_on, strip_jax_notes
 from ..core.record import is_variable, record
 from ..core.stateless import CreatedVariable, LiftVariable, StatelessScope
 from ..core.tensor import Tensor, wrap
@@ -34,6 +34,8 @@ _log = logging.getLogger("tfshim")
 
 
 _is_var = is_variable
+
+_NOT_RUN = object()  # _run_on_host could not evaluate the call (None is a valid result)
 
 # Callables told of every ConcreteFunction call (tf.summary.trace_on registers one); empty: no cost.
 call_observers: list = []
@@ -118,21 +120,27 @@ class ConcreteFunction:
 
             def pure(var_vals: list, arg_vals: list, variables: list = variables) -> tuple:
                 state.tracing.append(True)
+                host: list = []  # tf.summary writes: their values are outputs, written after the call
                 try:
                     with StatelessScope(variables, var_vals) as scope:
-                        leaves = list(flat)
-                        for i, x in zip(tensor_pos, arg_vals):
-                            leaves[i] = wrap(x)
-                        a, k = jax.tree_util.tree_unflatten(tree, leaves)
-                        result = fn(*a, **k)
-                        out_flat, out_tree = _flatten(result)
-                        is_t = [isinstance(o, Tensor) or _is_var(o) for o in out_flat]
-                        out_vals = [o.array for o, t in zip(out_flat, is_t) if t]
+                        state.host_outputs.append((scope, host))
+                        try:
+                            leaves = list(flat)
+                            for i, x in zip(tensor_pos, arg_vals):
+                                leaves[i] = wrap(x)
+                            a, k = jax.tree_util.tree_unflatten(tree, leaves)
+                            result = fn(*a, **k)
+                            out_flat, out_tree = _flatten(result)
+                            is_t = [isinstance(o, Tensor) or _is_var(o) for o in out_flat]
+                            out_vals = [o.array for o, t in zip(out_flat, is_t) if t]
+                        finally:
+                            state.host_outputs.pop()
                     out_info.update(
                         tree=out_tree, is_t=is_t, static=[o for o, t in zip(out_flat, is_t) if not t],
-                        changed=scope.changed(),
+                        changed=scope.changed(), host=[h[0] for h in host], n_host=sum(len(h[1]) for h in host),
+                        host_counts=[len(h[1]) for h in host],
                     )
-                    return out_vals, scope.values()
+                    return out_vals, scope.values(), [h[1] for h in host]
                 finally:
                     state.tracing.pop()
 
@@ -158,6 +166,7 @@ class ConcreteFunction:
         self._lowered = lowered
         self._tensor_pos = tensor_pos
         self._out = dict(out_info)
+        self._host_counts = self._out["host_counts"]
         n_args = len(tensor_pos)
         replay_jit = self._jitted_keep
         if lowered.jaxpr.effects:
@@ -187,7 +196,7 @@ class ConcreteFunction:
         if not self._ran:  # the first execution compiles: one thread at a time (JAX's compile is not shared)
             if not self._host_tried:
                 out = self._run_on_host(flat)
-                if out is not None:
+                if out is not _NOT_RUN:
                     return out
             with self._owner._lock:
                 out = self._run(flat)
@@ -197,27 +206,38 @@ class ConcreteFunction:
 
     def _run_on_host(self, flat: list) -> Any:
         """The first call of a new trace on the CPU, evaluated with NumPy instead of compiled (a signature
-        called once never compiles; the next call compiles). None when that cannot be done exactly."""
+        called once never compiles; the next call compiles). ``_NOT_RUN`` when that cannot be done exactly (a
+        function may return None)."""
         self._host_tried = True
         if state.recording_tapes or state.accumulators or state.scopes or not host_kernels_on():
-            return None
+            return _NOT_RUN
         closed = self._lowered.jaxpr
         variables = self._variables
         arrays = [v.array for v in variables] + [flat[i].array for i in self._tensor_pos]
         if len(closed.jaxpr.invars) != len(arrays) or any(type(a) is not ArrayImpl for a in arrays):
-            return None
+            return _NOT_RUN
         if not host_jaxpr.supported(closed):
-            return None
+            return _NOT_RUN
         try:
             outs = host_jaxpr.evaluate(closed, *arrays)
         except host_jaxpr.Unsupported:
-            return None
-        n_out = len(outs) - len(variables)
+            return _NOT_RUN
+        n_host = self._out["n_host"]
+        n_out = len(outs) - len(variables) - n_host
         for j in self._out["changed"]:
             variables[j].write_array(jax.device_put(outs[n_out + j]))
+        if n_host:
+            flat_host = iter(outs[len(outs) - n_host:])
+            self._host_work([[next(flat_host) for _ in range(n)] for n in self._host_counts])
         it_t, it_s = iter([wrap(jax.device_put(o)) for o in outs[:n_out]]), iter(self._out["static"])
         leaves = [next(it_t) if t else next(it_s) for t in self._out["is_t"]]
         return jax.tree_util.tree_unflatten(self._out["tree"], leaves)
+
+    def _host_work(self, host_vals: list) -> None:
+        """Run the trace's host work (tf.summary writes) on the values the call returned for it (forwarded to an
+        enclosing trace when this call is itself traced)."""
+        for f, vals in zip(self._out["host"], host_vals):
+            host_call(f, list(vals))
 
     def _run(self, flat: list) -> Any:
         arg_tensors = [flat[i] for i in self._tensor_pos]
@@ -231,15 +251,17 @@ class ConcreteFunction:
                 var_vals = [t.array for t in reads]
             else:
                 var_vals = [v.array for v in variables]
-            out_vals, new_vals = self._jitted_keep(var_vals, arg_vals)
+            out_vals, new_vals, host_vals = self._jitted_keep(var_vals, arg_vals)
             for j in self._out["changed"]:
                 variables[j].write_array(new_vals[j])
         else:
             new_vals = None
             try:
-                out_vals, new_vals = self._jitted(lend_for_donation(variables), arg_vals)
+                out_vals, new_vals, host_vals = self._jitted(lend_for_donation(variables), arg_vals)
             finally:
                 land(variables, new_vals)
+        if host_vals:
+            self._host_work(host_vals)
         outs = [wrap(x) for x in out_vals]
         if recording and outs:
             record(self._diff_fn, tuple(arg_tensors) + tuple(reads), tuple(outs))

@@ -2,9 +2,10 @@
 
 Eagerly, a summary op turns its values into a ``Summary`` proto on the host and queues it on the default
 writer. Inside ``tf.function`` (and Keras' compiled steps) the values are traced: the op becomes a
-``jax.debug.callback`` in the compiled program that hands the values (data, step, recording condition) to
-the host, which writes them when the program runs; the writer and tag are fixed at trace time, as TF's
-graph captures its writer resource. A replay of recorded computation (a ``GradientTape`` differentiating a
+host call in the compiled program that hands the values (data, step, recording condition) to the host,
+which writes them when the program runs; the writer and tag are fixed at trace time, as TF's
+graph captures its writer resource. (Directly in a tf.function the values are extra outputs of the call and
+are written right after it, ``core/dispatch.host_call``, keeping JAX's fast dispatch.) A replay of recorded computation (a ``GradientTape`` differentiating a
 ``tf.function`` call, a ``custom_gradient``'s backward pass) traces with ``state.replaying`` set, and the
 op then emits nothing, so one call writes one summary.
 
@@ -26,6 +27,7 @@ import numpy as np
 
 from ..core import state
 from ..core.convert import constant
+from ..core.dispatch import host_call
 from ..core.record import is_variable
 from ..core.tensor import Tensor, wrap
 from ..core.variable import current_scope
@@ -301,7 +303,7 @@ def _emit(fn: str, data: Any, step: Any, make: Callable[[Any], Any], static: boo
             writer._write(make(data_a if static else np.asarray(vals[0])), int(np.asarray(step_v)))
 
     cond_a = jax.numpy.asarray(cond, bool)
-    jax.debug.callback(host, step_a, cond_a, *(() if static else (data_a,)))
+    host_call(host, [step_a, cond_a, *(() if static else (data_a,))])
     return wrap(cond_a)
 
 
