@@ -1,13 +1,13 @@
 """tf.summary: TensorBoard summaries written to event files (``event_file.py``).
 
 Eagerly, a summary op turns its values into a ``Summary`` proto on the host and queues it on the default
-writer. Inside ``tf.function`` (and Keras' compiled steps) the values are traced: the op becomes a
-host call in the compiled program that hands the values (data, step, recording condition) to the host,
-which writes them when the program runs; the writer and tag are fixed at trace time, as TF's
-graph captures its writer resource. (Directly in a tf.function the values are extra outputs of the call and
-are written right after it, ``core/dispatch.host_call``, keeping JAX's fast dispatch.) A replay of recorded computation (a ``GradientTape`` differentiating a
-``tf.function`` call, a ``custom_gradient``'s backward pass) traces with ``state.replaying`` set, and the
-op then emits nothing, so one call writes one summary.
+writer. Inside ``tf.function`` (and Keras' compiled steps) the values are traced and handed to the host, which
+writes them each time the compiled program runs: directly in a tf.function they are extra outputs of the call,
+written right after it (``core/dispatch.host_call``, which keeps JAX's fast dispatch); inside control-flow
+bodies and Keras' step a ``jax.debug.callback`` writes them. The writer and tag are fixed at trace time, as
+TF's graph captures its writer resource. A replay of recorded computation (a ``GradientTape``
+differentiating a ``tf.function`` call, a ``custom_gradient``'s backward pass) traces with
+``state.replaying`` set, and the op then emits nothing, so one call writes one summary.
 
 Differences from TF: string data (``text``) must be Python/NumPy strings (tfshim has no string tensors);
 ``trace_export`` writes the jaxprs of the tf.functions called while tracing was on as a text summary (no
