@@ -1,8 +1,9 @@
 """TensorFlow's "Eager essentials" guide, run on tfshim (``import tfshim as tf``).
 
 The sections follow the guide in order and print what the guide prints. A section that needs a
-part of TensorFlow tfshim does not implement yet (tf.summary) prints one line saying so and the
-script carries on. The GPU parts run when ``tf.config.list_physical_devices('GPU')`` finds one.
+part of TensorFlow tfshim does not implement yet prints one line saying so and the script carries
+on. The summaries section writes TensorBoard event files and prints the ``tensorboard --logdir`` command.
+The GPU parts run when ``tf.config.list_physical_devices('GPU')`` finds one.
 
     python examples/eager_essentials.py                 # the whole guide
     python examples/eager_essentials.py --device cpu    # pin everything to the CPU
@@ -16,6 +17,7 @@ import argparse
 import contextlib
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -306,7 +308,6 @@ def variables_as_objects() -> None:
 
 def object_based_saving(model: Any, optimizer: Any) -> None:
     section("Object-based saving")
-    import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
         x = tf.Variable(10.0)
@@ -335,8 +336,47 @@ def object_based_saving(model: Any, optimizer: Any) -> None:
     print(m.result().numpy())  # => 2.5
     m([8, 9])
     print(m.result().numpy())  # => 5.5
+
+
+def summaries(logdir: str, model: Any, optimizer: Any) -> None:
     section("Summaries and TensorBoard")
-    needs("Summaries and TensorBoard", "summary")
+    if not needs("Summaries and TensorBoard", "summary"):
+        return
+    # The guide's loop: a scalar every 100 steps.
+    writer = tf.summary.create_file_writer(os.path.join(logdir, "guide"))
+    steps = 1000
+    with writer.as_default():  # or call writer.set_as_default() before the loop.
+        for i in range(steps):
+            step = i + 1
+            # Calculate loss with your real train function.
+            loss = 1 - 0.001 * step
+            if step % 100 == 0:
+                tf.summary.scalar("loss", loss, step=step)
+    writer.close()
+    # The guide's linear model, trained on in a tf.function that writes its loss and weights each step.
+    x = tf.random.normal([1000])
+    y = x * 3 + 2 + tf.random.normal([1000])
+    writer = tf.summary.create_file_writer(os.path.join(logdir, "linear"))
+
+    @tf.function
+    def train_step() -> Any:
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.square(model(x) - y))
+        grads = tape.gradient(loss, [model.W, model.B])
+        optimizer.apply_gradients(zip(grads, [model.W, model.B]))
+        tf.summary.scalar("loss", loss, step=optimizer.iterations)
+        tf.summary.histogram("residuals", model(x) - y, step=optimizer.iterations)
+        return loss
+
+    with writer.as_default():
+        for _ in range(20):
+            loss = train_step()
+    writer.close()
+    runs = sorted(d for d in os.listdir(logdir) if os.path.isdir(os.path.join(logdir, d)))
+    files = sum(len([f for f in os.listdir(os.path.join(logdir, r)) if f.startswith("events.out.tfevents.")])
+                for r in runs)
+    print(f"Runs {runs}: {files} event files, last loss {float(loss):.3f}")
+    print(f"View them with: tensorboard --logdir {logdir}")
 
 
 # --- Advanced automatic differentiation topics ---------------------------------------------------
@@ -495,6 +535,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--steps", type=int, default=300, help="training steps of the regression (guide: 300)")
     p.add_argument("--perf-size", type=int, default=1000, help="matrix size of the performance section (guide: 1000)")
     p.add_argument("--perf-steps", type=int, default=200, help="matmuls in the performance section (guide: 200)")
+    p.add_argument("--logdir", default=None, help="TensorBoard log folder of the summaries section (default: a new "
+                   "temporary folder)")
     p.add_argument("--reference-tf", action="store_true",
                    help="run the same script on real TensorFlow instead of tfshim (for comparison)")
     args = p.parse_args(argv)
@@ -516,6 +558,7 @@ def main(argv: list[str] | None = None) -> int:
         model, optimizer = variables_and_optimizers(args.steps)
         variables_as_objects()
         object_based_saving(model, optimizer)
+        summaries(args.logdir or tempfile.mkdtemp(prefix="eager_essentials_tb_"), model, optimizer)
         dynamic_models()
         custom_gradients()
         performance(args.perf_size, args.perf_steps, args.device)

@@ -36,8 +36,9 @@ FLOORS: tuple = (
     ("autograph", ("autograph",)),  # AutoGraph's converter and operators (registers with tf.function)
     ("module", ("module",)),  # tf.Module
     ("io", ("io",)),  # tf.io: files, TFRecord, tf.train.Example protos and parsing
-    ("data, train", ("data", "train")),  # tf.data, tf.train (checkpoints of Modules)
+    ("data, train", ("data", "train", "summary")),  # tf.data, tf.train (checkpoints of Modules), tf.summary
     ("distribute", ("distribute",)),  # strategies (strategy.run stages through tf.function)
+    ("saved_model", ("saved_model",)),  # tf.saved_model (jax.export of tf.functions + checkpoints)
     ("keras", ("keras",)),  # uses all of the above
     ("api", ("api", "porting", "test_util")),  # builds the public namespaces; tools; tf.test helpers
 )

@@ -207,6 +207,29 @@ def test_checkpoint_restore_prints_2(shim_out):
     assert _sections(shim_out)["Performance"][-1] == "x.gpu()/x.cpu(): no GPU, copies skipped"
 
 
+def test_summaries_section_writes_event_files(shim_out, ref_out):
+    """The guide's summaries land in event files TensorBoard reads, with the same tags and steps as TF's run."""
+    import shutil
+
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    def events(out):
+        sec = _sections(out)["Summaries and TensorBoard"]
+        assert re.fullmatch(r"Runs \['guide', 'linear'\]: 2 event files, last loss [0-9.]+", sec[0]), sec
+        logdir = re.fullmatch(r"View them with: tensorboard --logdir (.+)", sec[1]).group(1)
+        got = {}
+        for run in ("guide", "linear"):
+            ea = EventAccumulator(os.path.join(logdir, run), size_guidance={"tensors": 0})
+            ea.Reload()
+            got.update({(run, t): [e.step for e in ea.Tensors(t)] for t in ea.Tags()["tensors"]})
+        shutil.rmtree(logdir)
+        return got
+
+    got, want = events(shim_out), events(ref_out)
+    assert got == want
+    assert got[("guide", "loss")] == list(range(100, 1001, 100)) and len(got[("linear", "loss")]) == 20
+
+
 @pytest.mark.parametrize("name", ["eager_essentials", "mnist_eager", "mnist_fit", "regression"])
 def test_help_of_every_example(name):
     out = _run("--help", example=ROOT / "examples" / f"{name}.py")

@@ -444,3 +444,20 @@ def test_switch_case_after_dataset_maps_with_constants(tf_ref):
     leaked = [k for k, v in convert._scalar_cache.items() if type(v) is not ArrayImpl]
     assert not leaked, f"tracers left in the scalar constant cache: {leaked}"
     both(tf_ref, p_switch_case_and_case)
+
+
+def test_function_returning_none_runs_once_per_call(tf_ref):
+    """A tf.function with no result whose first call is evaluated on the host ran a second time (the host path
+    returned None, read as "not evaluated"): its assign_add counted 3 for 2 calls."""
+    got = []
+    for T in (tfshim, tf_ref):
+        step = T.Variable(20, dtype=T.int64)
+
+        @T.function
+        def g():
+            step.assign_add(1)
+
+        g()
+        g()
+        got.append(int(step.numpy()))
+    assert got == [22, 22]

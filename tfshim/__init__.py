@@ -49,6 +49,7 @@ from tfshim import (  # noqa: E402,F401
 )
 from tfshim import nest, types, version  # noqa: E402,F401
 from tfshim import io, ragged, sparse, strings  # noqa: E402,F401
+from tfshim import saved_model, summary  # noqa: E402,F401
 
 newaxis = None
 __version__ = version.VERSION  # the TensorFlow API version tfshim implements (programs check it)

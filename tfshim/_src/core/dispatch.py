@@ -457,3 +457,20 @@ def strip_jax_notes(e: BaseException) -> BaseException:
     if notes:
         e.__notes__ = [n for n in notes if "JAX" not in n]
     return e
+
+
+def host_call(fn: Callable, args: list) -> None:
+    """Run host work ``fn(*args)`` (a tf.summary write) on values that may be traced.
+
+    Concrete values: now. Traced inside a tf.function whose own scope is the innermost one: the values become
+    extra outputs of the compiled call and ``fn`` runs on them after it (``state.host_outputs``), which keeps
+    JAX's fast dispatch path. Elsewhere (control-flow bodies, Keras' compiled step): a ``jax.debug.callback``
+    in the program."""
+    if not any(isinstance(a, jax.core.Tracer) for a in args):
+        fn(*args)
+        return
+    outs = state.host_outputs
+    if outs and state.scopes and outs[-1][0] is state.scopes[-1]:
+        outs[-1][1].append((fn, list(args)))
+    else:
+        jax.debug.callback(fn, *args)

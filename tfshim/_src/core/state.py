@@ -55,6 +55,10 @@ class _ThreadState(threading.local):
         # Keras autocast scopes (mixed precision): the compute dtype float weights read as inside a layer's call,
         # or None where an inner layer turns casting off; innermost last.
         self.autocast: list = []
+        # tf.function traces collecting host work (tf.summary writes) as (stateless scope, [(fn, values)]),
+        # innermost last: the values become extra outputs of the compiled call and ``fn`` runs after it
+        # (core/dispatch.host_call).
+        self.host_outputs: list = []
         # Keras' automatic-name counters {prefix: count} (``dense``, ``dense_1``, ...), per thread as in Keras 3.
         self.keras_uids: dict = {}
         # Non-empty while AutoGraph traces the body of a staged loop (kernels may pick loop-friendly forms).

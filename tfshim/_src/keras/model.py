@@ -90,6 +90,14 @@ class Model(Layer, Trainer):
 
         print_summary(self, line_length=line_length, print_fn=print_fn, show_trainable=show_trainable)
 
+    def export(self, filepath: Any, format: str = "tf_saved_model", verbose: Any = None, input_signature: Any = None,
+               **kwargs: Any) -> None:
+        """Model.export(filepath, format="tf_saved_model"): an inference SavedModel with a ``serve`` endpoint and
+        ``serving_default`` signature, loadable by ``tf.saved_model.load`` without this model's code."""
+        from ..saved_model.save_load import export_keras
+
+        export_keras(self, filepath, format=format, verbose=verbose, input_signature=input_signature, **kwargs)
+
     def save_weights(self, filepath: str, overwrite: bool = True, **kwargs: Any) -> None:
         """Model.save_weights(path): the weights in a NumPy ``.npz`` file (difference: Keras 3 writes HDF5)."""
         from .saving import save_weights

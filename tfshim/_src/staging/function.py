@@ -26,7 +26,7 @@ from jax._src.array import ArrayImpl
 from .. import config as _config
 from ..core import checks, errors, host_jaxpr, state
 from ..core.convert import constant, convert_to_tensor
-from ..core.dispatch import HostValueInTrace, host_kernels_on, strip_jax_notes
+from ..core.dispatch import HostValueInTrace, host_call, host_kernels_on, strip_jax_notes
 from ..core.record import is_variable, record
 from ..core.stateless import CreatedVariable, LiftVariable, StatelessScope
 from ..core.tensor import Tensor, wrap
@@ -45,6 +45,9 @@ AUTOGRAPH: list = [None]
 
 
 _NOT_ON_HOST = object()  # _run_on_host's "could not" (None is a valid result)
+
+# Callables told of every ConcreteFunction call (tf.summary.trace_on registers one); empty: no cost.
+call_observers: list = []
 
 
 def _flatten(x: Any) -> tuple[list, Any]:
@@ -203,26 +206,32 @@ class ConcreteFunction:
 
             def pure(var_vals: list, arg_vals: list, cap_vals: list = (), variables: list = variables) -> tuple:
                 state.tracing.append(True)
+                host: list = []  # tf.summary writes: their values are outputs, written after the call
                 try:
                     subs = dict(zip(cap_ids, cap_vals)) if cap_vals else None
                     with StatelessScope(variables, var_vals, tensors=subs) as scope:
-                        leaves = list(flat)
-                        for i, x in zip(tensor_pos, arg_vals):
-                            leaves[i] = wrap(x)
-                        a, k = jax.tree_util.tree_unflatten(tree, leaves)
-                        result = fn(*a, **k)
-                        out_flat, out_tree = _flatten(result)
-                        # TF returns Python numbers, bools and NumPy values of a tf.function as tensors.
-                        out_flat = [constant(o) if isinstance(o, _PY_SCALARS) else o for o in out_flat]
-                        is_t = [isinstance(o, Tensor) or _is_var(o) for o in out_flat]
-                        out_vals = [o.array for o, t in zip(out_flat, is_t) if t]
-                        if any(type(o) is np.ndarray for o in out_vals):
-                            raise HostValueInTrace("a tf.string result")
+                        state.host_outputs.append((scope, host))
+                        try:
+                            leaves = list(flat)
+                            for i, x in zip(tensor_pos, arg_vals):
+                                leaves[i] = wrap(x)
+                            a, k = jax.tree_util.tree_unflatten(tree, leaves)
+                            result = fn(*a, **k)
+                            out_flat, out_tree = _flatten(result)
+                            # TF returns Python numbers, bools and NumPy values of a tf.function as tensors.
+                            out_flat = [constant(o) if isinstance(o, _PY_SCALARS) else o for o in out_flat]
+                            is_t = [isinstance(o, Tensor) or _is_var(o) for o in out_flat]
+                            out_vals = [o.array for o, t in zip(out_flat, is_t) if t]
+                            if any(type(o) is np.ndarray for o in out_vals):
+                                raise HostValueInTrace("a tf.string result")
+                        finally:
+                            state.host_outputs.pop()
                     out_info.update(
                         tree=out_tree, is_t=is_t, static=[o for o, t in zip(out_flat, is_t) if not t],
-                        changed=scope.changed(),
+                        changed=scope.changed(), host=[h[0] for h in host], n_host=sum(len(h[1]) for h in host),
+                        host_counts=[len(h[1]) for h in host],
                     )
-                    return out_vals, scope.values()
+                    return out_vals, scope.values(), [h[1] for h in host]
                 finally:
                     state.tracing.pop()
 
@@ -265,17 +274,30 @@ class ConcreteFunction:
         self._tensor_pos = tensor_pos
         self._out = dict(out_info)
 
+        self._host_counts = self._out["host_counts"]
         checked = self._checked  # a checked program returns (error, result)
+        replay = keep
+        if lowered.jaxpr.effects and not checked:
+            # Host effects (tf.summary's callbacks): a tape's replay of this call must not run them again, so it
+            # uses its own program, traced with ``state.replaying`` set (summary ops then emit nothing).
+            def quiet(var_vals: list, arg_vals: list, cap_vals: list = (), _pure: Callable = pure) -> tuple:
+                state.replaying.append(True)
+                try:
+                    return _pure(var_vals, arg_vals, cap_vals)
+                finally:
+                    state.replaying.pop()
+
+            replay = jax.jit(quiet)
 
         if captures:
-            def diff_fn(*vals: Any, _j: Callable = keep, _c: list = cap_vals, _u: list = used) -> tuple:
+            def diff_fn(*vals: Any, _j: Callable = replay, _c: list = cap_vals, _u: list = used) -> tuple:
                 caps = list(_c)
                 for j, v in zip(_u, vals[n_args + n_vars:]):
                     caps[j] = v
                 out = _j(list(vals[n_args:n_args + n_vars]), list(vals[:n_args]), caps)
                 return tuple(out[1][0] if checked else out[0])
         else:
-            def diff_fn(*vals: Any, _j: Callable = keep, _n: int = n_args) -> tuple:
+            def diff_fn(*vals: Any, _j: Callable = replay, _n: int = n_args) -> tuple:
                 out = _j(list(vals[_n:]), list(vals[:_n]))
                 return tuple(out[1][0] if checked else out[0])
 
@@ -294,6 +316,9 @@ class ConcreteFunction:
             raise
 
     def _call_flat_inner(self, flat: list, tree: Any = None) -> Any:
+        if call_observers:
+            for obs in call_observers:
+                obs(self)
         if not self._ran:  # the first execution compiles: one thread at a time (JAX's compile is not shared)
             if not self._host_tried:
                 out = self._run_on_host(flat)
@@ -322,12 +347,22 @@ class ConcreteFunction:
             outs = host_jaxpr.evaluate(closed, *arrays)
         except host_jaxpr.Unsupported:
             return _NOT_ON_HOST
-        n_out = len(outs) - len(variables)
+        n_host = self._out["n_host"]
+        n_out = len(outs) - len(variables) - n_host
         for j in self._out["changed"]:
             variables[j].write_array(jax.device_put(outs[n_out + j]))
+        if n_host:
+            flat_host = iter(outs[len(outs) - n_host:])
+            self._host_work([[next(flat_host) for _ in range(n)] for n in self._host_counts])
         it_t, it_s = iter([wrap(jax.device_put(o)) for o in outs[:n_out]]), iter(self._out["static"])
         leaves = [next(it_t) if t else next(it_s) for t in self._out["is_t"]]
         return jax.tree_util.tree_unflatten(self._out["tree"], leaves)
+
+    def _host_work(self, host_vals: list) -> None:
+        """Run the trace's host work (tf.summary writes) on the values the call returned for it (forwarded to an
+        enclosing trace when this call is itself traced)."""
+        for f, vals in zip(self._out["host"], host_vals):
+            host_call(f, list(vals))
 
     def _run(self, flat: list) -> Any:
         arg_tensors = [flat[i] for i in self._tensor_pos]
@@ -341,18 +376,21 @@ class ConcreteFunction:
                 var_vals = [t.array for t in reads]
             else:
                 var_vals = [v.array for v in variables]
-            out_vals, new_vals = self._jitted_keep(var_vals, arg_vals)
+            res = self._jitted_keep(var_vals, arg_vals)
             if self._checked:
-                err, (out_vals, new_vals) = out_vals, new_vals
+                err, res = res
                 checks.throw(err, f"tf.function {self._owner._name}")
+            out_vals, new_vals, host_vals = res
             for j in self._out["changed"]:
                 variables[j].write_array(new_vals[j])
         else:
             new_vals = None
             try:
-                out_vals, new_vals = self._jitted(lend_for_donation(variables), arg_vals)
+                out_vals, new_vals, host_vals = self._jitted(lend_for_donation(variables), arg_vals)
             finally:
                 land(variables, new_vals)
+        if host_vals:
+            self._host_work(host_vals)
         outs = [wrap(x) for x in out_vals]
         if recording and outs:
             record(self._diff_fn, tuple(arg_tensors) + tuple(reads) + tuple(self._captures), tuple(outs))
@@ -662,6 +700,9 @@ class Function:
 
         if not args and not kwargs and self._input_signature is not None:
             args = tuple(self._input_signature)
+        is_spec = lambda v: type(v).__name__ == "TensorSpec"  # noqa: E731
+        given = [x for x in jax.tree_util.tree_leaves((args, kwargs), is_leaf=lambda v: is_spec(v) or _is_var(v)
+                                                      or isinstance(v, Tensor)) if is_spec(x) or isinstance(x, Tensor)]
         args = jax.tree_util.tree_map(spec_to_tensor, args, is_leaf=lambda v: type(v).__name__ == "TensorSpec")
         kwargs = jax.tree_util.tree_map(spec_to_tensor, kwargs, is_leaf=lambda v: type(v).__name__ == "TensorSpec")
         args, kwargs = self._signature_args(args, kwargs)
@@ -672,6 +713,9 @@ class Function:
             conc = self._new_trace(key, args, kwargs)
             if conc is None:
                 conc = self._new_trace(key, args, kwargs)
+        if any(is_spec(x) for x in given):
+            # The specs asked for (None dims included): tf.saved_model exports the trace for these shapes.
+            conc._input_specs = [x if is_spec(x) else None for x in given]
         return conc
 
     def __repr__(self) -> str:

@@ -4,6 +4,7 @@ from tfshim._src.keras.callbacks import (
     Callback, CallbackList, CSVLogger, EarlyStopping, History, LambdaCallback, LearningRateScheduler,
     ModelCheckpoint, ProgbarLogger, ReduceLROnPlateau, TerminateOnNaN,
 )
+from tfshim._src.keras.tensorboard import TensorBoard
 
 
 def __getattr__(name: str):

@@ -1,0 +1,1 @@
+"""tf.summary on TensorBoard's event files (see ops.py and event_file.py)."""
