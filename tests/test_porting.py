@@ -117,7 +117,7 @@ def test_check_command_line(tmp_path):
                           env=env, capture_output=True, text=True, timeout=120)
     # One broken file is reported and skipped; the other file is still checked.
     assert proc.returncode == 1 and "skipped: " in proc.stderr and "broken.py" in proc.stderr
-    assert "tf.strings.join" in proc.stdout and "Files: 0 of 1 fully covered (0%); 1 skipped" in proc.stdout
+    assert "tf.lite.TFLiteConverter" in proc.stdout and "Files: 0 of 1 fully covered (0%); 1 skipped" in proc.stdout
 
 
 def test_examples_are_fully_covered():
@@ -126,11 +126,11 @@ def test_examples_are_fully_covered():
 
 
 def test_coverage_against_tensorflow(tf_ref):
-    rows = {m: (c, t) for m, c, t in coverage(tf_ref, tfshim, ("tf", "tf.math", "tf.io", "tf.keras.layers"))}
-    assert set(rows) == {"tf", "tf.math", "tf.io", "tf.keras.layers"}
+    rows = {m: (c, t) for m, c, t in coverage(tf_ref, tfshim, ("tf", "tf.math", "tf.lite", "tf.keras.layers"))}
+    assert set(rows) == {"tf", "tf.math", "tf.lite", "tf.keras.layers"}
     for cov, tot in rows.values():
         assert 0 <= cov <= tot and tot > 0
-    assert rows["tf.io"][0] == 0  # not implemented
+    assert rows["tf.lite"][0] == 0  # not implemented
     assert rows["tf.math"][0] > 50 and rows["tf"][0] > 100
     from tfshim._src.porting import coverage_main
 
@@ -156,14 +156,14 @@ def test_notebook_code_cells_magics_and_bad_cell(tmp_path, tf_ref):
         ("markdown", "import tensorflow as tf\ntf.summary.scalar('in markdown, not code', 1)"),
         ("code", "!pip install -q tensorflow\n%matplotlib inline\nimport tensorflow as tf\nimport numpy as np"),
         ("code", "if True:\n    !nvidia-smi \\\n      --query\n    x = tf.constant([1.0])\nfiles = !ls\ntf.reduce_sum?"),
-        ("code", "%%bash\necho tf.strings.join"),
-        ("code", "%%time\ny = tf.strings.join(['a', 'b'])"),
+        ("code", "%%bash\necho tf.lite.Interpreter"),
+        ("code", "%%time\ny = tf.lite.Interpreter('m.tflite')"),
         ("code", "def broken(:\n    tf.image.resize(x, [2, 2])"),
         ("code", "   z = tf.nn.relu(x)  # indented cell"),
     ])
     uses, notes = scan_file("nb.ipynb", nb, root=tfshim, reference=tf_ref)
-    assert _names(uses) == {"tf.constant", "tf.strings.join", "tf.nn.relu"}
-    assert {(u.name, u.cell, u.line) for u in uses} >= {("tf.constant", 3, 4), ("tf.strings.join", 5, 2)}
+    assert _names(uses) == {"tf.constant", "tf.lite.Interpreter", "tf.nn.relu"}
+    assert {(u.name, u.cell, u.line) for u in uses} >= {("tf.constant", 3, 4), ("tf.lite.Interpreter", 5, 2)}
     assert [u.where for u in uses if u.name == "tf.nn.relu"] == ["nb.ipynb:cell7:1"]
     assert len(notes) == 1 and "code cell 6 skipped" in notes[0]
 

@@ -149,6 +149,8 @@ def _as_dim(d: Any) -> int | None:
         i = int(d.__index__()) if hasattr(d, "__index__") else None
     except TypeError:
         i = None
+    if i is None and type(d).__name__ == "_DimExpr":  # a symbolic size (jax.export of a None dimension)
+        return None
     if i is None:
         raise TypeError(f"Dimension value must be integer or None, got {d!r}")
     if i < -1:
