@@ -65,8 +65,12 @@ def _guide_cnn(K):
 
 
 def test_guide_mnist_cnn_same_logits(tf_ref):
-    x = RNG.random((32, 28, 28, 1)).astype("float32")
-    ref, got = _assert_same_model(tf_ref, _guide_cnn, x, rtol=1e-4, atol=1e-5)
+    # Deterministic setup (the input and Keras' initial weights used to depend on which tests ran first); the
+    # bias gradients sum 32*26*26 float32 terms, whose accumulation order differs between TF's and XLA's
+    # kernels: relative differences up to ~1.5e-4 occur, so rtol is 3e-4.
+    x = np.random.default_rng(28).random((32, 28, 28, 1)).astype("float32")
+    tf_ref.keras.utils.set_random_seed(28)
+    ref, got = _assert_same_model(tf_ref, _guide_cnn, x, rtol=3e-4, atol=1e-5)
     logits = got(x)
     tfshim.debugging.assert_equal(logits.shape, (32, 10))
     assert [(w.name, tuple(w.shape)) for w in got.weights] == [(w.name, tuple(w.shape)) for w in ref.weights]
