@@ -25,6 +25,10 @@ class _Miss(Exception):  # noqa: N818 - internal control flow: the layout is not
 def _varint(buf: np.ndarray, pos: np.ndarray) -> tuple:
     """(values, byte counts) of the varints at ``pos`` (at most 4 bytes each: lengths below 2**28)."""
     n = len(buf)
+    if pos.size and pos.max() < n:
+        b0 = buf[pos]
+        if b0.max(initial=0) < 0x80:  # the common case: every length fits one byte
+            return b0.astype(_I64), np.ones(len(pos), _I64)
     val = np.zeros(len(pos), _I64)
     size = np.zeros(len(pos), _I64)
     done = np.zeros(len(pos), bool)

@@ -20,6 +20,7 @@ import numpy as np
 from ..core import dtypes as _dt
 from ..core import errors
 from ..core.convert import convert_to_tensor
+from ..core.device import put_all as device_put_all
 from ..core.tensor import Tensor, wrap
 from ..core.tensor_shape import TensorShape
 from ..ops.ragged import RaggedTensor
@@ -373,16 +374,38 @@ def _parse_fast(examples: Any, features: dict) -> dict | None:
     return out
 
 
-def _from_fast(v: tuple, dt: _dt.DType) -> Any:
-    if v[0] == "dense":
-        return _as_tensor(v[1], dt)
-    vals, lens = v[1], v[2]
-    vals = _np_values(vals, dt) if isinstance(vals, list) else vals
-    total = int(lens.sum())
-    rows = np.repeat(np.arange(len(lens), dtype=np.int64), lens)
-    cols = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(lens) - lens, lens)
-    return SparseTensor(np.stack([rows, cols], axis=1), _as_tensor(vals, dt),
-                        np.asarray([len(lens), int(lens.max()) if len(lens) else 0], np.int64))
+def _from_fast_all(fast: dict, features: dict) -> dict:
+    """Tensors of the fast parser's NumPy results, every numeric array sent to the device in one call."""
+    host: list = []  # numeric arrays, in order
+    plan: dict = {}
+    for k, v in fast.items():
+        dt = _dt.as_dtype(features[k].dtype)
+        if v[0] == "dense":
+            plan[k] = ("dense", dt, _slot(host, v[1], dt))
+        else:
+            vals, lens = v[1], v[2]
+            vals = _np_values(vals, dt) if isinstance(vals, list) else vals
+            total = int(lens.sum())
+            rows = np.repeat(np.arange(len(lens), dtype=np.int64), lens)
+            cols = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(lens) - lens, lens)
+            shape = np.asarray([len(lens), int(lens.max()) if len(lens) else 0], np.int64)
+            plan[k] = ("sparse", dt, _slot(host, np.stack([rows, cols], axis=1), _dt.int64), _slot(host, vals, dt),
+                       _slot(host, shape, _dt.int64))
+    on_device = device_put_all([h for h in host if not isinstance(h, Tensor)])
+    it = iter(on_device)
+    ts = [h if isinstance(h, Tensor) else wrap(next(it)) for h in host]
+    out = {}
+    for k, p in plan.items():
+        if p[0] == "dense":
+            out[k] = ts[p[2]]
+        else:
+            out[k] = SparseTensor._from_parts(ts[p[2]], ts[p[3]], ts[p[4]])
+    return out
+
+
+def _slot(host: list, a: np.ndarray, dt: _dt.DType) -> int:
+    host.append(wrap(a) if dt == _dt.string else np.ascontiguousarray(a))
+    return len(host) - 1
 
 
 def parse_example(serialized: Any, features: dict, example_names: Any = None, name: Any = None) -> dict:
@@ -396,7 +419,7 @@ def parse_example(serialized: Any, features: dict, example_names: Any = None, na
     if records and all(type(c) in (FixedLenFeature, VarLenFeature) for c in features.values()):
         fast = _fast.parse(records, features, FixedLenFeature, VarLenFeature)
         if fast is not None:
-            return {k: _from_fast(v, _dt.as_dtype(features[k].dtype)) for k, v in fast.items()}
+            return _from_fast_all(fast, features)
         out = _parse_fast(_parse_batch(records, pb.ExampleBatch, fn), features)
         if out is not None:
             return out

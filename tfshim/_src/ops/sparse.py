@@ -54,6 +54,13 @@ class SparseTensor:
         self._dense_shape = convert_to_tensor(shp)
 
     @classmethod
+    def _from_parts(cls, indices: Tensor, values: Tensor, dense_shape: Tensor) -> SparseTensor:
+        """A SparseTensor of already-checked component Tensors (internal fast path: no validation, no copies)."""
+        sp = object.__new__(cls)
+        sp._indices, sp._values, sp._dense_shape = indices, values, dense_shape
+        return sp
+
+    @classmethod
     def from_value(cls, value: Any) -> SparseTensor:
         return value if isinstance(value, SparseTensor) else from_dense(value)
 
