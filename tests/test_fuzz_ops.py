@@ -240,9 +240,6 @@ _EXCLUSIONS: list = [
     ("linalg.cholesky", _nan_result, "TF leaves uninitialised values in the upper triangle when it fails "
      "(NaN or non-positive-definite input); tfshim writes zeros there"),
     ("linalg.solve", _tf_no_kernel_both_raise, "float16: TF has no CPU kernel (NotFoundError); tfshim checks dtypes"),
-    ("math.angle", _dtype_tf_raises, "known gap: tfshim's tf.math.angle accepts unsigned integer input"),
-    ("zeros", _dtype_tf_raises, "known gap: tfshim's tf.zeros accepts a uint8 shape tensor (TF: int32/int64 only)"),
-    ("dtypes.saturate_cast", _nonfinite, "known gap: TF clamps ±inf to the input dtype's finite range"),
     ("boolean_mask", _tf_has_no_kernel, "tfshim accepts a float16 mask; TF has no float16 Where kernel"),
     ("range", _dtype_and_tf_assert, "tf.range(bool) trips an internal AssertionError in TF; tfshim casts"),
     ("nn.avg_pool", _tf_has_no_kernel, "tfshim computes float16 3-D average pooling; TF has no kernel"),
