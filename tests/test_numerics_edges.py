@@ -89,3 +89,22 @@ def test_huge_shapes_raise_tf_error_class(name, f, tf_ref):
     assert isinstance(got, tfshim.errors.OpError), f"{name}: tfshim returned {got!r}"
     assert type(got).__name__ == type(ref).__name__, f"{name}: TF {type(ref).__name__}, tfshim {got!r}"
     assert str(BIG) in str(got) or "1099511627776" in str(got)
+
+
+def test_tensor_times_bool_tensor_is_logical_and(tf_ref):
+    """TF's ``*`` operator with a bool tensor on one side is a logical and (tf.multiply raises)."""
+    cases = [
+        lambda lib: lib.constant([0.5, 0.0, 2.0, -1.5]) * lib.constant([True, True, False, True]),
+        lambda lib: lib.constant([True, True, False, True]) * lib.constant([0.5, 0.0, 2.0, -1.5]),
+        lambda lib: lib.constant([3, 0, 4, -1]) * lib.constant([True, True, False, True]),
+        lambda lib: lib.constant([True, False]) * lib.constant([True, True]),
+        lambda lib: lib.Variable([True, False, True]) * lib.constant([0.5, 0.0, 2.0]),
+        lambda lib: lib.constant([0.5, 2.0]) * True,
+        lambda lib: lib.constant([0.5, 2.0]) * lib.constant([0.5, 2.0]),
+    ]
+    for f in cases:
+        ref, got = _both(tf_ref, f)
+        assert got.dtype.name == ref.dtype.name
+        np.testing.assert_array_equal(got.numpy(), ref.numpy())
+    ref, got = _both(tf_ref, lambda lib: lib.multiply(lib.constant([1.0]), lib.constant([True])))
+    assert type(got).__name__ == type(ref).__name__ == "InvalidArgumentError"

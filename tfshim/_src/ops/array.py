@@ -75,6 +75,9 @@ def _ints(value: Any, fn: str, what: str, op: str) -> np.ndarray:
         value = [_host(_t(v), fn, what) if _is_tensor(v) else v for v in value]
     if _is_tensor(value):
         arr = _host(_t(value), fn, what)
+        if arr.dtype.kind in "iu" and arr.dtype not in (np.int32, np.int64):  # TF's kernels: int32/int64 only
+            raise _invalid(op, f"Value for attr '{what}' of {arr.dtype.name} is not in the list of allowed values: "
+                               f"int32, int64 (tfshim: {fn} got a {arr.dtype.name} tensor; cast it with tf.cast)")
     elif isinstance(value, TensorShape):
         arr = np.asarray(value.as_list(), np.int64)
     else:

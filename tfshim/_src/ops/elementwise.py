@@ -89,6 +89,16 @@ def unsupported(op_name: str, tf_op: str, dtype: Any, allowed: frozenset) -> err
     )
 
 
+# TF has no CPU kernel for these ops on float16 (NotFoundError "Could not find device for node").
+_NO_HALF_KERNEL = frozenset({"Rint", "TruncateMod"})
+
+
+def no_half_kernel(op_name: str, tf_op: str) -> errors.NotFoundError:
+    return errors.NotFoundError(
+        None, None, f"{op_name}: Could not find device for node {tf_op}[T=DT_HALF] (TF has no CPU kernel for "
+                    f"float16 {tf_op}); cast the input to float32 with tf.cast first. [Op:{tf_op}]")
+
+
 def binary(op_name: str, tf_op: str, impl: Callable, allowed: frozenset = NUMERIC) -> Callable:
     """A TF binary elementwise op ``fn(x, y, name=None)`` over the JAX function ``impl``."""
     prim = primitive(impl)
@@ -132,6 +142,8 @@ def binary(op_name: str, tf_op: str, impl: Callable, allowed: frozenset = NUMERI
             raise errors.InvalidArgumentError(
                 None, None, f"{op_name}: Integers to negative integer powers are not allowed (cast the base to a "
                             "float dtype with tf.cast first) [Op:Pow]")
+        if dt == np.float16 and tf_op in _NO_HALF_KERNEL and yv.dtype == dt:
+            raise no_half_kernel(op_name, tf_op)
         if dt != yv.dtype:
             if same_dtype_check:
                 raise TypeError(f"{op_name}: `x` and `y` must have the same dtype, got tf.{_dt._BY_NP[dt].name} != "
@@ -155,6 +167,11 @@ def unary(op_name: str, tf_op: str, impl: Callable, allowed: frozenset = NUMERIC
         if type(x) is not Tensor:
             x = convert_to_tensor(x)
         xv = x.array
+        if tf_op == "Angle" and xv.dtype.kind in "iu":  # TF's wrapper converts pi to x's dtype first
+            raise TypeError(f"{op_name}: Cannot convert 3.141592653589793 to EagerTensor of dtype "
+                            f"{_dt._BY_NP[xv.dtype].name} (tf.math.angle needs a float or complex input)")
+        if xv.dtype == np.float16 and tf_op in _NO_HALF_KERNEL:
+            raise no_half_kernel(op_name, tf_op)
         if xv.dtype not in allowed:
             if tf_op == "Conj":  # TF's Python wrapper rejects non-numeric inputs before the kernel
                 raise TypeError(

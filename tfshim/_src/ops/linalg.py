@@ -361,6 +361,9 @@ def l2_normalize(x: Any, axis: Any = None, epsilon: float = 1e-12, name: Any = N
     t = convert_to_tensor(x)
     if axis is None and dim is not None:
         axis = dim
+    if t.array.dtype == np.bool_:  # TF squares x first: its Square kernel rejects bool
+        raise invalid(op_name, "Value for attr 'T' of bool is not in the list of allowed values for Square "
+                               "(l2_normalize needs a float or complex input; cast it first) [Op:Square]")
     if t.array.dtype not in FLOAT | COMPLEX:
         raise TypeError(f"{op_name}: Cannot convert {epsilon} to EagerTensor of dtype {t.dtype.name} "
                         f"(l2_normalize needs a float or complex input; cast it first).")

@@ -57,7 +57,10 @@ def _truediv(x, y):
 
 
 def _erf(x):  # jax's float64 erf maps NaN to 1; TF keeps NaN
-    return jnp.where(jnp.isnan(x), x, jax.scipy.special.erf(x))
+    y = jnp.where(jnp.isnan(x), x, jax.scipy.special.erf(x))
+    if x.dtype == jnp.float64:  # TF's (Eigen's) double erf is NaN where x * x overflows (|x| > ~1.34e154, inf)
+        y = jnp.where(jnp.isinf(x * x), jnp.asarray(jnp.nan, x.dtype), y)
+    return y
 
 
 def _floordiv(x, y):

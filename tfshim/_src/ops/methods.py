@@ -72,6 +72,25 @@ def _scalar_bool(value: bool) -> Tensor:
     return constant(value)
 
 
+def _is_bool_tensor(v: Any) -> bool:
+    return (isinstance(v, Tensor) or getattr(v, "_tfshim_variable", False)) and v.dtype.is_bool
+
+
+def _mul_operator(x: Any, y: Any) -> Any:
+    """``x * y``: TF's operator is logical_and when one side is a bool tensor and the other a tensor (the other
+    converted to bool, floats truncated toward zero first); tf.multiply itself rejects mixed dtypes."""
+    if (_is_bool_tensor(x) and (isinstance(y, Tensor) or getattr(y, "_tfshim_variable", False))) or (
+            _is_bool_tensor(y) and (isinstance(x, Tensor) or getattr(x, "_tfshim_variable", False))):
+        return _m.logical_and(_as_bool(x), _as_bool(y))
+    return _m.multiply(x, y)
+
+
+def _as_bool(v: Any) -> Any:
+    if v.dtype.is_floating:  # TF's conversion truncates toward zero first (0.5 -> False)
+        v = _m.cast(v, "int64")
+    return _m.cast(v, "bool")
+
+
 def bind(cls: type) -> None:
     """Attach every row's methods to ``cls`` (Tensor or Variable)."""
     for row in ROWS:
@@ -82,6 +101,7 @@ def bind(cls: type) -> None:
                 setattr(cls, name, _method(row.fn, name != "__getitem__"))
         for name in row.rmethods:
             setattr(cls, name, _rmethod(row.fn))
+    cls.__mul__, cls.__rmul__ = _method(_mul_operator), _rmethod(_mul_operator)
     cls.__eq__ = _eq
     cls.__ne__ = _ne
     cls.__and__, cls.__rand__ = _method(_m.bool_and), _rmethod(_m.bool_and)
