@@ -548,7 +548,8 @@ def get_value(x: Any) -> Any:
     return x.numpy() if hasattr(x, "numpy") else x
 
 
-def eval(x: Any) -> Any:  # noqa: A001
+def _evaluate(x: Any) -> Any:
+    """tf.keras.backend.eval: the value of ``x`` as NumPy (as ``get_value``)."""
     return get_value(x)
 
 
@@ -673,3 +674,4 @@ def sparse_categorical_crossentropy(target: Any, output: Any, from_logits: bool 
 PUBLIC = {n: f for n, f in dict(globals()).items()
           if callable(f) and not n.startswith("_") and getattr(f, "__module__", None) == __name__}
 PUBLIC["name_scope"] = name_scope
+PUBLIC["eval"] = _evaluate
