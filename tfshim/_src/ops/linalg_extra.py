@@ -239,6 +239,8 @@ def pinv(a: Any, rcond: Any = None, validate_args: bool = False, name: Any = Non
     """tf.linalg.pinv: the Moore-Penrose pseudo-inverse (singular values below rcond * max(s) dropped;
     default rcond = 10 * max(m, n) * eps, as TF)."""
     x = _t(a)
+    if x.array.dtype not in FLOAT:
+        raise TypeError(f"Input `a` must have `float`-like `dtype` (saw {x.dtype.name}). (tfshim: tf.linalg.pinv)")
     _matrix(x, "tf.linalg.pinv", "Svd", square=False, allowed=FLOAT - _HALF)
     m, n = x.array.shape[-2:]
     rc = float(10 * max(m, n) * np.finfo(x.array.dtype).eps) if rcond is None else float(rcond)
