@@ -272,7 +272,67 @@ def _band_part():
     ]
 
 
+def _qr():
+    rng = _rng()
+    return [((_a(rng, (4, 3), "float64"),), {}), ((_a(rng, (2, 3, 3), "float64"),), {}),
+            ((_a(rng, (3, 3), "float32"),), {"full_matrices": Lit(True)}), ((np.ones((3,), np.float32),), {}),
+            ((np.eye(2, dtype=np.int32),), {})]
+
+
+def _svd():
+    rng = _rng()
+    return [((_a(rng, (4, 3), "float64"),), {"compute_uv": Lit(False)}),
+            ((_a(rng, (2, 3, 5), "float32"),), {"compute_uv": Lit(False)}),
+            ((np.ones((3,), np.float32),), {}), ((np.eye(2, dtype=np.int32),), {})]
+
+
+def _triangular_solve():
+    rng = _rng()
+    a = np.tril(_a(rng, (3, 3), "float64")) + 3 * np.eye(3)
+    return [((a, _a(rng, (3, 2), "float64")), {}), ((a.T.copy(), _a(rng, (3, 1), "float64")), {"lower": Lit(False)}),
+            ((a, _a(rng, (2, 3, 2), "float64")), {"adjoint": Lit(True)}),
+            ((a.astype(np.float32), _a(rng, (3, 2), "float64")), {}), ((a, _a(rng, (4, 2), "float64")), {})]
+
+
+def _lstsq():
+    rng = _rng()
+    return [((_a(rng, (5, 3), "float64"), _a(rng, (5, 2), "float64")), {}),
+            ((_a(rng, (5, 3), "float64"), _a(rng, (5, 2), "float64")), {"l2_regularizer": Lit(0.5)}),
+            ((_a(rng, (2, 5), "float64"), _a(rng, (2, 1), "float64")), {}),
+            ((_a(rng, (5, 3), "float32"), _a(rng, (4, 2), "float32")), {})]
+
+
+def _pinv():
+    rng = _rng()
+    return [((_a(rng, (4, 3), "float64"),), {}), ((_a(rng, (2, 3, 5), "float32"),), {}),
+            ((np.array([[1.0, 2.0], [2.0, 4.0]]),), {})]
+
+
+def _cross():
+    rng = _rng()
+    return [((_a(rng, (4, 3), "float64"), _a(rng, (4, 3), "float64")), {}),
+            ((_a(rng, (3,), "float32"), _a(rng, (3,), "float32")), {}),
+            ((_a(rng, (2,), "float32"), _a(rng, (2,), "float32")), {}),
+            ((_a(rng, (3,), "float32"), _a(rng, (3,), "float64")), {})]
+
+
+def _set_diag():
+    rng = _rng()
+    return [((_a(rng, (3, 3), "float64"), _a(rng, (3,), "float64")), {}),
+            ((_a(rng, (2, 3, 4), "float64"), _a(rng, (2, 3), "float64")), {}),
+            ((_a(rng, (3, 3), "float32"), _a(rng, (2,), "float32")), {})]
+
+
+def _global_norm():
+    rng = _rng()
+    return [(([_a(rng, (3,), "float64"), _a(rng, (2, 2), "float64")],), {}),
+            (([_a(rng, (3,), "float32"), Lit(None), _a(rng, (2,), "float32")],), {}),
+            (([_a(rng, (3,), "float32"), _a(rng, (2,), "float64")],), {})]
+
+
 CASES = {
+    "qr": _qr, "svd": _svd, "triangular_solve": _triangular_solve, "lstsq": _lstsq, "pinv": _pinv, "cross": _cross,
+    "set_diag": _set_diag, "global_norm": _global_norm,
     "matmul": _matmul,
     "matvec": _matvec,
     "tensordot": _tensordot,

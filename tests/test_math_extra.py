@@ -74,3 +74,52 @@ def test_embedding_lookup_gradient(tf_ref):
             y = lib.reduce_sum(lib.nn.embedding_lookup(p, [0, 2, 2]) ** 2)
         grads.append(lib.convert_to_tensor(tape.gradient(y, p)))
     assert_same(*grads)
+
+
+def test_global_norm_gradient(tf_ref):
+    grads = []
+    for lib in (tf_ref, tfshim):
+        a, b = lib.constant([3.0, 4.0]), lib.constant([[1.0, 2.0]])
+        with lib.GradientTape() as tape:
+            tape.watch([a, b])
+            y = lib.linalg.global_norm([a, None, b])
+        grads.append((y, tape.gradient(y, [a, b])))
+    assert_same(*grads)
+
+
+def _vectors_match(ref, got, tf_ref):
+    """Columns equal up to sign (eigen/singular vectors are unique only up to sign)."""
+    r, g = np.asarray(ref), np.asarray(got)
+    sign = np.sign(np.sum(r * g, axis=-2, keepdims=True))
+    np.testing.assert_allclose(g * sign, r, rtol=1e-4, atol=1e-5)
+
+
+def test_svd_eigh_lu_vectors(tf_ref):
+    rng = np.random.default_rng(3)
+    m = rng.uniform(-1, 1, (4, 3))
+    s_ref, u_ref, v_ref = tf_ref.linalg.svd(m)
+    s, u, v = tfshim.linalg.svd(m)
+    np.testing.assert_allclose(s.numpy(), s_ref.numpy(), rtol=1e-9)
+    _vectors_match(u_ref, u, tf_ref)
+    _vectors_match(v_ref, v, tf_ref)
+    sym = m @ m.T + np.eye(4)
+    w_ref, q_ref = tf_ref.linalg.eigh(sym)
+    w, q = tfshim.linalg.eigh(sym)
+    np.testing.assert_allclose(w.numpy(), w_ref.numpy(), rtol=1e-9)
+    _vectors_match(q_ref, q, tf_ref)
+    sq = rng.uniform(-1, 1, (3, 3))
+    lu_ref, p_ref = tf_ref.linalg.lu(sq)
+    lu_, p = tfshim.linalg.lu(sq)
+    assert_same((lu_ref, p_ref), (lu_, p))
+    spd = sq @ sq.T + 3 * np.eye(3)
+    rhs = rng.uniform(-1, 1, (3, 2))
+    assert_same(tf_ref.linalg.cholesky_solve(tf_ref.linalg.cholesky(spd), rhs),
+                tfshim.linalg.cholesky_solve(tfshim.linalg.cholesky(spd), rhs))
+    grads = []
+    for lib in (tf_ref, tfshim):
+        x = lib.constant(sym)
+        with lib.GradientTape() as tape:
+            tape.watch(x)
+            y = lib.reduce_sum(lib.linalg.eigh(x)[0] ** 2) + lib.reduce_sum(lib.linalg.svd(x, compute_uv=False))
+        grads.append(tape.gradient(y, x))
+    np.testing.assert_allclose(grads[1].numpy(), grads[0].numpy(), rtol=1e-6, atol=1e-8)

@@ -19,6 +19,7 @@ from . import interop  # noqa: E402,F401 - tf.py_function, tf.numpy_function, tf
 from . import variable_ops  # noqa: E402
 from . import math_extra  # noqa: E402,F401 - log_sigmoid, specials, segment ops, confusion_matrix, bincount
 from . import nn_extra  # noqa: E402,F401 - embedding_lookup, transposed/depthwise convs, batch_normalization, ...
+from . import linalg_extra  # noqa: E402,F401 - qr, svd, eigh, slogdet, triangular_solve, lstsq, pinv, ...
 from . import host_strings  # noqa: E402,F401 - registers the NumPy implementations for tf.string tensors
 
 methods.bind(Tensor)
