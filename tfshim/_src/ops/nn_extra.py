@@ -16,7 +16,7 @@ import numpy as np
 from ..core.convert import convert_to_tensor
 from ..core.dispatch import invalid, run
 from ..core.tensor import Tensor
-from .elementwise import FLOAT, coerce2
+from .elementwise import FLOAT, abs_real_tf, coerce2
 from .nn import _check, _conv, _convolution, _padding, _pool, _same, _spatial_list, _split_full
 from .table import register
 
@@ -255,7 +255,8 @@ def batch_normalization(x: Any, mean: Any, variance: Any, offset: Any, scale: An
 
 def _wce_impl(labels, logits, pos_weight):
     log_weight = 1 + (pos_weight - 1) * labels
-    return (1 - labels) * logits + log_weight * (jnp.log1p(jnp.exp(-jnp.abs(logits))) + jax.nn.relu(-logits))
+    # abs_real_tf: TF's Abs gradient (0 at 0)
+    return (1 - labels) * logits + log_weight * (jnp.log1p(jnp.exp(-abs_real_tf(logits))) + jax.nn.relu(-logits))
 
 
 def weighted_cross_entropy_with_logits(labels: Any, logits: Any, pos_weight: Any, name: Any = None) -> Tensor:
