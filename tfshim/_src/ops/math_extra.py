@@ -59,8 +59,23 @@ def _igammac(a, x):
     return jnp.where((a <= 0) | (x < 0), jnp.nan, _sp.gammaincc(a, x)).astype(a.dtype)
 
 
-def _xlog1py(x, y):
+def _xlog1py_plain(x, y):
     return jnp.where(x == 0, jnp.zeros_like(x), x * jnp.log1p(y))
+
+
+@jax.custom_jvp
+def _xlog1py(x, y):
+    return _xlog1py_plain(x, y)
+
+
+@_xlog1py.defjvp
+def _xlog1py_jvp(primals, tangents):
+    # TF's Xlog1py gradient: d/dx = xlog1py(x != 0, y), d/dy = xdivy(x, 1 + y); both 0 (not NaN) where x == 0
+    (x, y), (tx, ty) = primals, tangents
+    nz = x != 0
+    px = jnp.where(nz, jnp.log1p(y), jnp.zeros_like(y))
+    py = jnp.where(nz, x / jnp.where(nz, 1 + y, jnp.ones_like(y)), jnp.zeros_like(x))
+    return _xlog1py_plain(x, y), tx * px + ty * py
 
 
 _sp = jax.scipy.special
