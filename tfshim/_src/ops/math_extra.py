@@ -52,11 +52,15 @@ def _expint(x):
 
 def _igamma(a, x):
     # TF's Igamma/Igammac are NaN outside a > 0, x >= 0 (JAX's gammainc gives limits there).
-    return jnp.where((a <= 0) | (x < 0), jnp.nan, _sp.gammainc(a, x)).astype(a.dtype)
+    out = jnp.where((a <= 0) | (x < 0), jnp.nan, _sp.gammainc(a, x))
+    # TF at a = +inf (x >= 0): 0, even at x = +inf (JAX: NaN for finite x)
+    return jnp.where(jnp.isposinf(a) & (x >= 0), 0, out).astype(a.dtype)
 
 
 def _igammac(a, x):
-    return jnp.where((a <= 0) | (x < 0), jnp.nan, _sp.gammaincc(a, x)).astype(a.dtype)
+    out = jnp.where((a <= 0) | (x < 0), jnp.nan, _sp.gammaincc(a, x))
+    # TF at a = +inf (x >= 0): 1 for finite x, 0 at x = +inf (JAX: NaN for finite x)
+    return jnp.where(jnp.isposinf(a) & (x >= 0), jnp.where(jnp.isposinf(x), 0, 1), out).astype(a.dtype)
 
 
 def _xlog1py_plain(x, y):
