@@ -857,7 +857,9 @@ def one_hot(indices: Any, depth: Any, on_value: Any = None, off_value: Any = Non
 
 
 # -- creation ---------------------------------------------------------------------------------
-_RANGE_ORDER = [np.dtype(t) for t in ("int32", "int64", "float32", "float64")]
+# TF's tf.range dtype hierarchy (the widest of start/limit/delta)
+_RANGE_ORDER = [np.dtype(t) for t in ("int32", "int64", "float16")] + [np.dtype(_dt.bfloat16._np)] + [
+    np.dtype(t) for t in ("float32", "float64")]
 
 
 def range_(start: Any, limit: Any = None, delta: Any = 1, dtype: Any = None, name: Any = "range") -> Tensor:

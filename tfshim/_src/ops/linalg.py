@@ -618,6 +618,11 @@ def band_part(input: Any, num_lower: Any, num_upper: Any, name: Any = None) -> T
     s = x.array.shape
     if len(s) < 2:
         raise invalid(op_name, f"input must be at least 2-dim, received shape: {list(s)}.")
+    for what, v in (("num_lower", num_lower), ("num_upper", num_upper)):  # TF: Tindex must be int32/int64
+        if isinstance(v, Tensor) and v.array.dtype.kind not in "iu":
+            raise invalid(op_name, f"{what} must be an int32 or int64 tensor (Value for attr 'Tindex' of "
+                                   f"{v.dtype.name} is not in the list of allowed values: int32, int64), got "
+                                   f"{v.dtype.name}; cast it to int64.")
     lo = static_int_list(num_lower, op_name, "num_lower")[0]
     up = static_int_list(num_upper, op_name, "num_upper")[0]
     if lo > s[-2]:

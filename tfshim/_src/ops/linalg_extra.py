@@ -264,6 +264,9 @@ def matrix_rank(a: Any, tol: Any = None, validate_args: bool = False, name: Any 
 def expm(input: Any, name: Any = None) -> Tensor:  # noqa: A002
     """tf.linalg.expm: the matrix exponential (Padé approximation with scaling and squaring)."""
     x = _t(input)
+    if x.array.dtype.kind == "u":  # TF: its Abs op has no unsigned kernel
+        raise invalid("tf.linalg.expm", f"does not support matrices of type {x.dtype!r} (Value for attr 'T' of "
+                                        f"{x.dtype.name} is not in the list of allowed values); cast to float32")
     if x.array.dtype not in FLOAT | COMPLEX:
         raise ValueError(f"tf.linalg.expm does not support matrices of type {x.dtype!r}")
     _matrix(x, "tf.linalg.expm", "MatrixExponential", allowed=FLOAT - _HALF | COMPLEX)

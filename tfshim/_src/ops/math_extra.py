@@ -20,7 +20,7 @@ from ..core import errors
 from ..core.convert import convert_to_tensor
 from ..core.dispatch import run
 from ..core.tensor import Tensor
-from .elementwise import FLOAT, INT, NUMERIC, REAL, binary, unary, unsupported
+from .elementwise import FLOAT, INT, NUMERIC, REAL, binary, tf_derivative, unary, unsupported
 from .table import register
 
 _Tracer = jax.core.Tracer
@@ -52,18 +52,58 @@ def _expint(x):
 
 def _igamma(a, x):
     # TF's Igamma/Igammac are NaN outside a > 0, x >= 0 (JAX's gammainc gives limits there).
-    return jnp.where((a <= 0) | (x < 0), jnp.nan, _sp.gammainc(a, x)).astype(a.dtype)
+    out = jnp.where((a <= 0) | (x < 0), jnp.nan, _sp.gammainc(a, x))
+    # TF at a = +inf (x >= 0): 0, even at x = +inf (JAX: NaN for finite x)
+    return jnp.where(jnp.isposinf(a) & (x >= 0), 0, out).astype(a.dtype)
 
 
 def _igammac(a, x):
-    return jnp.where((a <= 0) | (x < 0), jnp.nan, _sp.gammaincc(a, x)).astype(a.dtype)
+    out = jnp.where((a <= 0) | (x < 0), jnp.nan, _sp.gammaincc(a, x))
+    # TF at a = +inf (x >= 0): 1 for finite x, 0 at x = +inf (JAX: NaN for finite x)
+    return jnp.where(jnp.isposinf(a) & (x >= 0), jnp.where(jnp.isposinf(x), 0, 1), out).astype(a.dtype)
 
 
-def _xlog1py(x, y):
+def _xlog1py_plain(x, y):
     return jnp.where(x == 0, jnp.zeros_like(x), x * jnp.log1p(y))
 
 
+@jax.custom_jvp
+def _xlog1py(x, y):
+    return _xlog1py_plain(x, y)
+
+
+@_xlog1py.defjvp
+def _xlog1py_jvp(primals, tangents):
+    # TF's Xlog1py gradient: d/dx = xlog1py(x != 0, y), d/dy = xdivy(x, 1 + y); both 0 (not NaN) where x == 0
+    (x, y), (tx, ty) = primals, tangents
+    nz = x != 0
+    px = jnp.where(nz, jnp.log1p(y), jnp.zeros_like(y))
+    py = jnp.where(nz, x / jnp.where(nz, 1 + y, jnp.ones_like(y)), jnp.zeros_like(x))
+    return _xlog1py_plain(x, y), tx * px + ty * py
+
+
 _sp = jax.scipy.special
+
+
+def _i1_grad(x, y):  # TF's BesselI1 gradient: i0(x) - y / x, and 1 (TF's value) at x == 0
+    safe = jnp.where(x == 0, jnp.ones_like(x), x)
+    return jnp.where(x == 0, jnp.ones_like(x), _sp.i0(safe) - y / safe)
+
+
+def _i1e_grad(x, y):  # TF's BesselI1e gradient: i0e(x) - y * (sign(x) + 1 / x), 0.5 where |x| <= tiny
+    tiny = jnp.finfo(x.dtype).tiny
+    small = jnp.abs(x) <= tiny
+    safe = jnp.where(small, jnp.full_like(x, tiny), x)
+    return jnp.where(small, jnp.full_like(x, 0.5), _sp.i0e(safe) - y * (jnp.sign(safe) + 1 / safe))
+
+
+# TF's gradient formulas (AcoshGrad: 1 / sinh(y); Ndtri: sqrt(2 pi) exp(y^2 / 2); BesselI0: i1), which differ
+# from JAX's at the domain's edges, infinities and NaN.
+_acosh = tf_derivative(jnp.arccosh, lambda x, y: 1 / jnp.sinh(y))
+_ndtri = tf_derivative(_sp.ndtri, lambda x, y: np.sqrt(2 * np.pi).astype(x.dtype) * jnp.exp(y * y / 2))
+_i0 = tf_derivative(_sp.i0, lambda x, y: _sp.i1(x))
+_i1 = tf_derivative(_sp.i1, _i1_grad)
+_i1e = tf_derivative(_sp.i1e, _i1e_grad)
 _HALF = np.dtype(np.float16)
 _BF16 = np.dtype(_dt.bfloat16._np)
 
@@ -87,14 +127,14 @@ def _kernel_dtypes(fn: Any, op_name: str, tf_op: str, missing: tuple) -> Any:
 
 _UNARY = [
     (("math.log_sigmoid",), "LogSigmoid", _log_sigmoid, FLOAT, "unary_float", True),
-    (("math.acosh", "acosh"), "Acosh", jnp.arccosh, FC, "unary_ge1", True),
+    (("math.acosh", "acosh"), "Acosh", _acosh, FC, "unary_ge1", True),
     (("math.erfinv",), "Erfinv", _sp.erfinv, FLOAT, "unary_unit", True),
-    (("math.ndtri",), "Ndtri", _sp.ndtri, FLOAT, "unary_prob", True),
+    (("math.ndtri",), "Ndtri", _ndtri, FLOAT, "unary_prob", True),
     (("math.reciprocal_no_nan",), "ReciprocalNoNan", _reciprocal_no_nan, FC, "unary_float", True),
-    (("math.bessel_i0", "math.special.bessel_i0"), "BesselI0", _sp.i0, FLOAT, "unary_float", True),
+    (("math.bessel_i0", "math.special.bessel_i0"), "BesselI0", _i0, FLOAT, "unary_float", True),
     (("math.bessel_i0e", "math.special.bessel_i0e"), "BesselI0e", _sp.i0e, FLOAT, "unary_float", True),
-    (("math.bessel_i1", "math.special.bessel_i1"), "BesselI1", _sp.i1, FLOAT, "unary_float", True),
-    (("math.bessel_i1e", "math.special.bessel_i1e"), "BesselI1e", _sp.i1e, FLOAT, "unary_float", True),
+    (("math.bessel_i1", "math.special.bessel_i1"), "BesselI1", _i1, FLOAT, "unary_float", True),
+    (("math.bessel_i1e", "math.special.bessel_i1e"), "BesselI1e", _i1e, FLOAT, "unary_float", True),
     (("math.special.spence",), "Spence", _sp.spence, FLOAT, "unary_pos", False),
     (("math.special.expint",), "Expint", _expint, FLOAT, "unary_pos", False),
 ]

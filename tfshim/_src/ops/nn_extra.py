@@ -16,7 +16,7 @@ import numpy as np
 from ..core.convert import convert_to_tensor
 from ..core.dispatch import invalid, run
 from ..core.tensor import Tensor
-from .elementwise import FLOAT, coerce2
+from .elementwise import FLOAT, abs_real_tf, coerce2, zero_upstream_vjp
 from .nn import _check, _conv, _convolution, _padding, _pool, _same, _spatial_list, _split_full
 from .table import register
 
@@ -226,11 +226,19 @@ def max_pool3d(input: Any, ksize: Any, strides: Any, padding: Any, data_format: 
 
 
 # -- normalisation and losses ---------------------------------------------------------------------
+# TF's RsqrtGrad: 0 where the upstream gradient is 0 (not 0 * inf = NaN)
+_rsqrt_tf = zero_upstream_vjp(jax.lax.rsqrt, lambda x, y: -0.5 * (y * y * y))
+
+
 def _bn_impl(x, mean, var, *rest, eps, has_offset, has_scale):
     it = iter(rest)
     offset = next(it) if has_offset else None
     scale = next(it) if has_scale else None
-    inv = jax.lax.rsqrt(var + jnp.asarray(eps, var.dtype))
+    # -0.0 + 0.0 is +0.0 (rsqrt +inf, as TF), but XLA folds ``var + 0`` to ``var``: add a (gradient-free) +0.0
+    # that XLA cannot see is zero
+    s = var + jnp.asarray(eps, var.dtype)
+    s = s + jax.lax.stop_gradient(jnp.where(s == 0, jnp.abs(s) - s, jnp.zeros_like(s)))
+    inv = _rsqrt_tf(s)
     if scale is not None:
         inv = inv * scale
     return x * inv.astype(x.dtype) + (offset - mean * inv if offset is not None else -mean * inv).astype(x.dtype)
@@ -255,7 +263,8 @@ def batch_normalization(x: Any, mean: Any, variance: Any, offset: Any, scale: An
 
 def _wce_impl(labels, logits, pos_weight):
     log_weight = 1 + (pos_weight - 1) * labels
-    return (1 - labels) * logits + log_weight * (jnp.log1p(jnp.exp(-jnp.abs(logits))) + jax.nn.relu(-logits))
+    # abs_real_tf: TF's Abs gradient (0 at 0)
+    return (1 - labels) * logits + log_weight * (jnp.log1p(jnp.exp(-abs_real_tf(logits))) + jax.nn.relu(-logits))
 
 
 def weighted_cross_entropy_with_logits(labels: Any, logits: Any, pos_weight: Any, name: Any = None) -> Tensor:
