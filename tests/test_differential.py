@@ -900,65 +900,25 @@ for _i in range(300):
 # known differences: strict xfails (listed in docs/differences.md, "Differential suite: known differences")
 
 KNOWN: dict[str, str] = {}
-_S4_KERAS = ("issue 16 §4: Keras input validation raises another class than TF's ValueError, or accepts the input "
-             "(the error-class work is on another branch)")
-_S4_CONVERT = "issue 16 §4: TF converts this value (or rejects it) where tfshim does the opposite"
-_S4_TRACED = "issue 16 §4: errors inside a traced Dataset function: TF raises TypeError/ValueError at map() time"
-_S1_TRACED = "issue 16 §1: traced Dataset.map skips the runtime check TF makes (out-of-range gather, assert, x // 0)"
-_S1_GRAD = "issue 16 §1: TF's gradient at a special point (0, kink, NaN masked by where) differs"
-_S5_GRAD_NONE = "issue 16 §5: TF's gradient of floor/round is None, tfshim's zeros"
-_S4_GRAD = "issue 16 §4: tape.gradient with a None source/target or a Python float target: TF raises"
-_S1_INTPOW = "issue 16 §1: integer ** negative integer: TF raises InvalidArgumentError, tfshim returns 0"
-_S1_NAN = "issue 16 §1: argmax/argmin with NaN: TF and tfshim pick a different index"
+_S4_KERAS = "Keras input validation raises another class than TF's ValueError, or accepts the input"
+_S4_CONVERT = "TF converts this value (or rejects it) where tfshim does the opposite"
+_S4_TRACED = "errors inside a traced Dataset function: TF raises TypeError/ValueError at map() time"
 _NO_KERNEL = "TF has no CPU kernel for this dtype (it raises), tfshim computes the op (fuzzer item of issue 16 §5)"
 _BOOL_DIV = "bool / bool: TF's Python wrapper raises TypeError, tfshim InvalidArgumentError"
-_SLICE = "tfshim does not implement tf.slice / tf.strided_slice / tf.tensor_scatter_nd_update"
-_SCATTER = "tfshim's Variable has no scatter_nd_update / sliced assign (v[0].assign)"
 _UINT_WRAP = "TF wraps an out-of-range Python int into uint8 (300 -> 44, -1 -> 255); tfshim raises TypeError"
-KNOWN.update({f"unary/math.argmax/{d}": _S1_NAN for d in ("float16", "float32", "float64")})
-KNOWN.update({k: _S1_NAN for k in ("shape/argmax_nan", "shape/argmin_nan")})
-KNOWN.update({f"int_pow_negative/{d}": _S1_INTPOW for d in ("int32", "int64", "int8")})
-KNOWN.update({k: _S1_INTPOW for k in ("binary/math.pow/int32-int32", "convert/pow_int_neg_python")})
 KNOWN.update({k: _BOOL_DIV for k in ("binary/math.truediv/bool-bool", "binary/math.divide/bool-bool",
                                      "binary/math.divide_no_nan/bool-bool")})
-KNOWN.update({k: _NO_KERNEL for k in ("unary/math.rint/float16", "binary/math.squared_difference/uint8-uint8",
-                                      "binary/truncatemod/uint8-uint8", "int_div_zero/truncatemod/uint8",
-                                      "int_div_zero/truncatemod/int8")})
-KNOWN.update({k: _SLICE for k in ("shape/slice_out_of_range", "shape/slice_negative_begin", "shape/slice_minus1_size",
-                                  "shape/strided_slice_step0", "shape/tensor_scatter_update_oob")})
-KNOWN.update({k: _SCATTER for k in ("variable/scatter_update_oob", "variable/scatter_update_ok",
-                                    "variable/getitem_assign")})
-KNOWN.update({k: _S4_KERAS for k in (
-    "keras/dense_rank1", "keras/dense_wrong_size", "keras/conv2d_rank3", "keras/conv2d_kernel_big",
-    "keras/conv2d_channels_change", "keras/conv1d_rank", "keras/maxpool_rank", "keras/reshape_bad",
-    "keras/reshape_two_unknown", "keras/concatenate_mismatch", "keras/add_mismatch", "keras/add_single",
-    "keras/dot_mismatch", "keras/sequential_wrong_features", "keras/functional_wrong_features",
-    "keras/fit_length_mismatch", "keras/categorical_ce_shape", "keras/input_bad_shape",
-    "keras/embedding_negative_index")})
-KNOWN.update({k: _S4_CONVERT for k in ("convert/f64_to_f32", "convert/i64_to_i32", "convert/object_floats",
-                                       "data/slices_none")})
+KNOWN.update({k: _NO_KERNEL for k in ("binary/math.squared_difference/uint8-uint8", "binary/truncatemod/uint8-uint8",
+                                      "int_div_zero/truncatemod/uint8", "int_div_zero/truncatemod/int8")})
+KNOWN.update({k: _S4_KERAS for k in ("keras/reshape_two_unknown", "keras/dot_mismatch", "keras/categorical_ce_shape",
+                                     "keras/input_bad_shape")})
+KNOWN.update({k: _S4_CONVERT for k in ("data/slices_none",)})
 KNOWN.update({k: _UINT_WRAP for k in ("convert/int_overflow_dtype", "convert/neg_uint")})
-KNOWN.update({k: _S4_TRACED for k in ("data/map_wrong_arity", "data/map_returns_none", "data/map_python_str",
-                                      "data/reduce_wrong_dtype")})
-KNOWN.update({k: _S1_TRACED for k in ("data/map_gather_oob", "data/map_int_div_zero", "data/map_assert")})
-KNOWN.update({k: _S1_GRAD for k in ("gradient/sqrt_where_zero", "gradient/abs_at_zero", "gradient/norm_zero_grad")})
-KNOWN.update({k: _S5_GRAD_NONE for k in ("gradient/floor_grad", "gradient/round_grad")})
-KNOWN.update({k: _S4_GRAD for k in ("gradient/none_source", "gradient/none_target", "gradient/float_target")})
+KNOWN.update({k: _S4_TRACED for k in ("data/map_wrong_arity", "data/map_returns_none", "data/map_python_str")})
 KNOWN.update({
-    "unary/math.erf/float64": "TF's float64 erf returns NaN at +-inf; tfshim returns +-1",
-    "shape/cumsum_float16": "issue 16 §1: float16 cumsum of 3000 x 0.1: TF and tfshim round the running sum differently",
-    "empty_reduce/math.reduce_logsumexp/(0,)/None": "issue 16 §4: reduce_logsumexp of an empty tensor is -inf in TF",
-    "empty_reduce/math.reduce_logsumexp/(0, 3)/0": "issue 16 §4: reduce_logsumexp of an empty tensor is -inf in TF",
-    "empty_reduce/math.reduce_logsumexp/(3, 0)/1": "issue 16 §4: reduce_logsumexp of an empty tensor is -inf in TF",
     "variable/trainable_onread": "tfshim rejects trainable=True with synchronization=ON_READ; eager TF accepts it",
-    "variable/apply_grads_dup": "issue 16 §1: apply_gradients with one variable twice applies one update",
     "gradient/gather_grad_oob_free": "the gradient of tf.gather is IndexedSlices in TF, a dense Tensor in tfshim",
-    "data/generator_wrong_dtype": "a generator yielding a string for a float spec: tfshim has no string tensors "
-                                  "(UnimplementedError), TF raises InvalidArgumentError",
-    "keras/sparse_ce_label_oob": "issue 16 §1: sparse categorical cross-entropy with a label out of range",
-    "keras/sparse_ce_label_negative": "issue 16 §1: sparse categorical cross-entropy with a negative label",
 })
-
 
 # exploration mode (--differential-long) only
 _COMPLEX = ("complex64 with huge, inf or NaN parts: TF's kernels overflow float32 intermediates (NaN) where "
@@ -970,9 +930,6 @@ KNOWN.update({k: _COMPLEX for k in (
     "binary/math.divide/complex64-complex64")})
 KNOWN.update({k: _NO_KERNEL for k in ("unary/round/complex64", "binary/math.floordiv/complex64-complex64",
                                       "binary/truncatediv/complex64-complex64", "binary/truncatemod/float16-float16")})
-KNOWN["binary/math.pow/int64-int64"] = _S1_INTPOW
-KNOWN.update({f"explore/math.reduce_logsumexp/{i}": "issue 16 §4: reduce_logsumexp of an empty tensor is -inf in TF"
-              for i in (79, 119, 239, 279)})
 
 
 def _params(cases: list[Case]) -> list:

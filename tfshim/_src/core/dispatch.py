@@ -215,7 +215,8 @@ def register_host_impl(impl: Callable, host: Callable) -> None:
 
 def _has_host(inputs: tuple) -> bool:
     for t in inputs:
-        if type(t.array) is np.ndarray:
+        a = t.array
+        if type(a) is np.ndarray and a.dtype == object:  # numeric NumPy arrays (a scope's values) run on JAX
             return True
     return False
 
@@ -364,7 +365,7 @@ def execute(fn: Callable, inputs: tuple, op_name: str) -> Any:
             a = inputs[0].array
             if type(a) is _ArrayImpl:
                 out = fn(a, inputs[1].array)
-            elif type(a) is np.ndarray:
+            elif type(a) is np.ndarray and a.dtype == object:  # strings; numeric NumPy (a scope's values): JAX
                 return host_op(fn, inputs, op_name)
             else:
                 out = _inline.get(fn, fn)(a, inputs[1].array)
@@ -372,7 +373,7 @@ def execute(fn: Callable, inputs: tuple, op_name: str) -> Any:
             a = inputs[0].array
             if type(a) is _ArrayImpl:
                 out = fn(a)
-            elif type(a) is np.ndarray:
+            elif type(a) is np.ndarray and a.dtype == object:  # strings; numeric NumPy (a scope's values): JAX
                 return host_op(fn, inputs, op_name)
             else:
                 out = _inline.get(fn, fn)(a)

@@ -22,7 +22,16 @@ from .options import INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Options
 
 
 def as_int(value: Any, what: str) -> int:
-    """A Python int from an int / NumPy / Tensor argument (TF accepts scalar tensors)."""
+    """A Python int from an int / NumPy / Tensor argument, converted as TF converts it to an int64 EagerTensor.
+
+    As in TF: Python ints and bools and integer scalar tensors are accepted; NumPy scalars of any numeric
+    or bool dtype are cast (truncated toward zero, ``np.float32(2.5)`` -> 2); Python floats and float
+    tensors are refused.
+    """
+    if isinstance(value, (np.generic, np.ndarray)) and np.ndim(value) == 0 and value.dtype.kind in "fcb":
+        return int(np.real(value))
+    if isinstance(value, bool):
+        return int(value)
     arr = np.asarray(value.numpy() if hasattr(value, "numpy") else value)
     if arr.dtype.kind not in "iu" or arr.shape != ():
         raise TypeError(f"{what}: Cannot convert {value!r} to EagerTensor of dtype int64 (expected an integer "

@@ -71,7 +71,9 @@ def _pool_impl(x, kind, window, strides, padding, channels_first):
         dims, st = (1, 1) + window, (1, 1) + strides
     else:
         dims, st = (1,) + window + (1,), (1,) + strides + (1,)
-    if kind == "max" and padding == "VALID" and tuple(window) == tuple(strides) and x.dtype.kind == "f":
+    spatial_in = x.shape[2:] if channels_first else x.shape[1:1 + nd]
+    if (kind == "max" and padding == "VALID" and tuple(window) == tuple(strides) and x.dtype.kind == "f"
+            and all(d >= w for d, w in zip(spatial_in, window))):  # empty outputs take reduce_window, as TF
         return tiled_max_pool(x, tuple(window), channels_first)
     if kind == "max":
         return lax.reduce_window(x, -jnp.inf, lax.max, dims, st, padding)

@@ -405,7 +405,10 @@ def scan(
 
 
 def _empty_without_initializer(fn_name: str) -> None:
-    raise errors.OutOfRangeError(
+    # TF: eager reads index 0 of an empty TensorArray (OutOfRangeError); a tf.function reads element 0 of an
+    # empty TensorList (InvalidArgumentError).
+    cls = errors.InvalidArgumentError if state.tracing else errors.OutOfRangeError
+    raise cls(
         None, None,
         f"{fn_name}: elems is empty (first dimension 0) and no initializer was given, so there is no first "
         "element to start from (TF: 'Tried to read from index 0 but array size is: 0'); pass initializer=.")
