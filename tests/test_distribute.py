@@ -22,6 +22,9 @@ def _env(**extra: str) -> dict:
     env = dict(os.environ)
     env.pop("XLA_FLAGS", None)
     env.pop("TF_CONFIG", None)
+    # The subprocesses import the tfshim of this checkout (a script's own folder is first on its path, not
+    # the repository root, so an installed tfshim elsewhere would win).
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
     env.update(extra)
     return env
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import jax
+import jax.extend
 import jax.numpy as jnp
 import numpy as np
 from jax.experimental import checkify
@@ -90,6 +91,31 @@ def checkified(fn: Callable) -> Callable:
             return inner(*args, **kwargs)
 
     return run
+
+
+def emitting(fn: Callable) -> tuple[Callable, CheckScope]:
+    """``fn`` traced under an emitting scope: its checks are left in the traced program (which then must go
+    through :func:`checked_program` to run); the scope's ``count`` says whether it made any."""
+    scope = CheckScope(emit=True)
+
+    def run(*args: Any, **kwargs: Any) -> Any:
+        with scope:
+            return fn(*args, **kwargs)
+
+    return run, scope
+
+
+def checked_program(traced: Any) -> Callable:
+    """The program of ``traced`` (a ``jax.jit(...).trace(...)`` result whose function emitted checks) as a
+    function returning ``(error, result)``: its checks are functionalised from the traced program, so the
+    Python function is not run (traced) a second time."""
+    closed, out_tree = traced.jaxpr, traced.out_tree
+    run_jaxpr = jax.extend.core.jaxpr_as_fun(closed)
+
+    def program(*args: Any) -> Any:
+        return jax.tree_util.tree_unflatten(out_tree, run_jaxpr(*jax.tree_util.tree_leaves(args)))
+
+    return checkify.checkify(program, errors=checkify.user_checks)
 
 
 def counting(fn: Callable) -> tuple[Callable, CheckScope]:

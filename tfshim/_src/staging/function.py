@@ -236,7 +236,9 @@ class ConcreteFunction:
                     state.tracing.pop()
 
             # Donating: the step returns every variable's new value, so XLA may update them in place.
-            counted, check_scope = checks.counting(pure)
+            # Checks are emitted in this one trace (the Python function runs once, as in TF); a program that
+            # made some is functionalised from the trace below.
+            counted, check_scope = checks.emitting(pure)
             jitted = jax.jit(counted, donate_argnums=(0,) if variables and owner._donate else ())
             arg_vals = [flat[i].array for i in tensor_pos]
             var_vals = [v.array for v in variables]
@@ -249,11 +251,11 @@ class ConcreteFunction:
                 lifted[id(e.var)] = e.var
                 continue
             break
-        # Runtime checks (an index out of range, a failed assert): trace again with them compiled in; such a
-        # program returns its error first, donates nothing and assigns nothing when a check fails.
+        # Runtime checks (an index out of range, a failed assert): compiled in from the trace; such a program
+        # returns its error first, donates nothing and assigns nothing when a check fails.
         self._checked = bool(check_scope.count)
         if self._checked:
-            jitted = jax.jit(checks.checkified(pure))
+            jitted = jax.jit(checks.checked_program(lowered))
             lowered = jitted.trace(var_vals, arg_vals, cap_vals) if captures else jitted.trace(var_vals, arg_vals)
         self._variables = variables
         self._ran = False
@@ -634,8 +636,8 @@ class Function:
             except Exception as e:
                 strip_jax_notes(e)
                 graph_e = errors.in_graph(e)  # static shape/dtype errors: TF's graph builder's ValueError/TypeError
-                if graph_e is not e:
-                    raise graph_e from None
+                if graph_e is not e:  # keep the frames down to the user's failing line
+                    raise graph_e.with_traceback(e.__traceback__) from None
                 raise
         except HostValueInTrace:
             # Strings live on the host: this signature runs as Python, eagerly (string ops on constants made
