@@ -54,8 +54,15 @@ def test_mixed_precision_set_dtype_policy_matches_tf(tf_ref):
             p = mp.global_policy()
             assert (p.name, p.compute_dtype, p.variable_dtype) == ("mixed_float16", "float16", "float32")
             assert tf.keras.layers.Dense(2).compute_dtype == "float16"
-        finally:
             mp.set_dtype_policy("float32")
+            tf.keras.backend.set_floatx("float64")  # a set policy wins over floatx ...
+            assert tf.keras.layers.Dense(2)(np.ones((1, 3))).dtype == tf.float32
+            tf.keras.backend.clear_session()  # ... until clear_session unsets it
+            assert mp.global_policy().name == "float64"
+            assert tf.keras.layers.Dense(2)(np.ones((1, 3))).dtype == tf.float64
+        finally:
+            tf.keras.backend.set_floatx("float32")
+            tf.keras.backend.clear_session()
         assert mp.global_policy().name == "float32"
 
 
