@@ -11,8 +11,9 @@ import tfshim
 @pytest.fixture(autouse=True)
 def _reset_policy(tf_ref):
     yield
-    tfshim.keras.mixed_precision.set_global_policy("float32")
-    tf_ref.keras.mixed_precision.set_global_policy("float32")
+    # clear_session unsets the global policy (set_global_policy("float32") would pin it against set_floatx)
+    tfshim.keras.backend.clear_session()
+    tf_ref.keras.backend.clear_session()
 
 
 def test_policy_objects_and_errors(tf_ref):

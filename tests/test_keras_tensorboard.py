@@ -26,6 +26,7 @@ def _read(logdir) -> dict:
 
 
 def _fit(tf, logdir, weights, **tb):
+    tf.keras.backend.clear_session()  # the tags name the model: its default name counts earlier models
     rng = np.random.RandomState(0)
     x = rng.rand(32, 4).astype("float32")
     y = rng.rand(32, 1).astype("float32")

@@ -53,7 +53,7 @@ from tfshim import saved_model, summary  # noqa: E402,F401
 
 newaxis = None
 __version__ = version.VERSION  # the TensorFlow API version tfshim implements (programs check it)
-__tfshim_version__ = version.TFSHIM_VERSION
+__tfshim_version__ = version._TFSHIM_VERSION
 initializers = keras.initializers  # TF2's aliases of the Keras namespaces
 losses = keras.losses
 metrics = keras.metrics

@@ -53,8 +53,12 @@ def get_uid(prefix: str = "") -> int:
 
 
 def clear_session(free_memory: bool = True) -> None:
-    """tf.keras.backend.clear_session(): reset the calling thread's automatic names (``dense``, ``dense_1``, ...)."""
+    """tf.keras.backend.clear_session(): reset the calling thread's automatic names (``dense``, ``dense_1``, ...)
+    and, as Keras, the global dtype policy (back to following ``floatx()``)."""
+    from . import dtype_policy  # imports this module
+
     state.keras_uids.clear()
+    dtype_policy._GLOBAL[0] = None
 
 
 def to_snake_case(name: str) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import threading
 import wave
 from typing import Any, Callable, Iterator
@@ -30,7 +31,7 @@ from ..core.convert import constant
 from ..core.dispatch import host_call
 from ..core.record import is_variable
 from ..core.tensor import Tensor, wrap
-from ..core.variable import current_scope
+from ..core.variable import current_scope, name_scope
 from ..staging.control_flow import _CaptureTape
 from .event_file import EventFile
 
@@ -223,11 +224,13 @@ def should_record_summaries() -> Tensor:
 
 @contextlib.contextmanager
 def summary_scope(name: str, default_name: str | None = None, values: Any = None) -> Iterator[tuple]:
-    """tf.summary.experimental.summary_scope: yields ``(tag, scope)`` for a summary named ``name``."""
+    """tf.summary.experimental.summary_scope: yields ``(tag, scope)`` for a summary named ``name``; as TF, the
+    body runs inside name scope ``name`` (characters a scope cannot hold removed)."""
     name = name or default_name or "summary"
     scope = current_scope()
     tag = f"{scope}/{name}" if scope else name
-    yield tag, tag + "/"
+    with name_scope(re.sub(r"[^-_/.A-Za-z0-9]", "", name) or "summary") as inner:
+        yield tag, inner
 
 
 @contextlib.contextmanager

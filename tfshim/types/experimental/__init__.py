@@ -7,12 +7,13 @@ import numpy as _np
 
 from tfshim._src.core.tensor import Tensor as _Tensor
 from tfshim._src.core.variable import Variable as _Variable
-from tfshim._src.staging.function import ConcreteFunction, Function
+from tfshim._src.staging.function import ConcreteFunction
+from tfshim._src.staging.function import Function as _Function
 
 TensorLike = (_Tensor | _Variable | int | float | bool | str | bytes | complex | tuple | list | _np.ndarray
               | _np.generic)
-GenericFunction = Function
-PolymorphicFunction = Function
+GenericFunction = _Function
+PolymorphicFunction = _Function
 
 __all__ = ["Callable", "ConcreteFunction", "GenericFunction", "PolymorphicFunction", "TensorLike"]
 
