@@ -156,6 +156,10 @@ def _not_equal(x, y):
     return np.asarray(np.not_equal(x, y), dtype=bool)
 
 
+def _take0(x, order):
+    return np.take(x, order, axis=0)
+
+
 def _register() -> None:
     for impl, host in ((_a._reshape, _reshape), (_a._identity, _identity), (_m._identity, _identity),
                        (_a._transpose, _transpose), (_a._broadcast_to, _broadcast_to), (_a._concat, _concat),
@@ -164,7 +168,7 @@ def _register() -> None:
                        (_a._reverse, _reverse), (_a._identity_n, _identity_n), (_a._gather, _gather),
                        (_a._gather_nd, _gather_nd), (_a._masked, _masked), (_a._where3, _where3),
                        (_a._slice_impl, _slice_impl), (_a._fill, _fill), (jnp.add, _add), (jnp.equal, _equal),
-                       (jnp.not_equal, _not_equal)):
+                       (jnp.not_equal, _not_equal), (_a._unique_values, _take0), (_a._take0, _take0)):
         register_host_impl(impl, host)
 
 
