@@ -213,7 +213,23 @@ def _specialised(value, fill):
     return value
 
 
-@pytest.mark.parametrize("row", [r for r in GRAD_ROWS if r not in ELEMENTWISE_ROWS], ids=lambda r: r.names[0])
+# Linear-algebra rows added after the sweep whose special-point gradients still differ from TF's (strict xfail:
+# the test fails once they match; docs/differences.md, "Gradients and numerics at special points"):
+LINALG_UNMATCHED = {
+    "linalg.qr": "rank-deficient input (zero columns): TF's QR gradient is NaN where tfshim's (JAX's) is inf",
+    "linalg.eigvalsh": "inf/NaN input: TF's SelfAdjointEig raises InvalidArgumentError, tfshim returns NaN",
+    "linalg.slogdet": "singular/non-finite input: TF's and JAX's LU-based gradients differ",
+    "linalg.expm": "non-finite input: TF's Pade scaling-and-squaring gradient differs from JAX's",
+}
+
+
+def _sweep_param(row):
+    reason = LINALG_UNMATCHED.get(row.names[0])
+    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+    return pytest.param(row, id=row.names[0], marks=marks)
+
+
+@pytest.mark.parametrize("row", [_sweep_param(r) for r in GRAD_ROWS if r not in ELEMENTWISE_ROWS])
 def test_gradient_of_every_row_with_special_values(row, tf_ref):
     """Each differentiable row's conformance cases with zeros, ties and (where the result does not depend on the
     kernel's arithmetic order) +-inf and NaN in place of its float values."""
