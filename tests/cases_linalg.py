@@ -305,7 +305,9 @@ def _lstsq():
 def _pinv():
     rng = _rng()
     return [((_a(rng, (4, 3), "float64"),), {}), ((_a(rng, (2, 3, 5), "float32"),), {}),
-            ((np.array([[1.0, 2.0], [2.0, 4.0]]),), {})]
+            # rank-deficient: its values are compared with TF's; float32 keeps it out of the float64
+            # finite-difference check (pinv is not differentiable where a perturbation changes the rank)
+            ((np.array([[1.0, 2.0], [2.0, 4.0]], np.float32),), {})]
 
 
 def _cross():
