@@ -1173,8 +1173,6 @@ def unique(x: Any, out_idx: Any = _dt.int32, name: Any = None) -> Unique:
             j = first[key] = len(order)
             order.append(k)
         idx[k] = j
-    if type(t.array) is np.ndarray and v.dtype == object:  # strings stay on the host (no gradient to record)
-        return Unique(_make(v[np.asarray(order, dtype=np.int64)]), _make(idx))
     order_t = _make(np.asarray(order, dtype=np.int64))
     # the values as a recorded gather whose gradient raises LookupError, as TF's (no gradient for Unique)
     return Unique(run(_unique_values, (t, order_t), "tf.unique"), _make(idx))
