@@ -101,7 +101,9 @@ def _compiled_mnist_step(tf: Any, closure: bool = False) -> tuple[Any, Any]:
     return (lambda: train_step(images, labels)), (lambda out: out.numpy())
 
 
-def bench_compiled_mnist(quick: bool) -> Result:
+def bench_compiled_mnist(quick: bool, closure: bool = False) -> Result:
+    """The guide's MNIST step in tf.function; ``closure``: the same step closing over its batch (issue 24: it
+    must run as fast as the argument form)."""
     try:
         from benchmarks.bench_keras import _jax_cached
     except ImportError:  # run as a script from benchmarks/
@@ -109,36 +111,22 @@ def bench_compiled_mnist(quick: bool) -> Result:
     tfs, tf_real = import_libraries()
     calls, repeats = (3, 1) if quick else (50, 5)
     us = time_interleaved({
-        "tfshim": _compiled_mnist_step(tfs),
-        "tensorflow": _compiled_mnist_step(tf_real),
+        "tfshim": _compiled_mnist_step(tfs, closure),
+        "tensorflow": _compiled_mnist_step(tf_real, closure),
         "jax": _jax_cached(),
     }, calls, repeats, warmup=2)
+    if closure:
+        return Result("same step closing over its batch (captured tensors)", "step",
+                      "as the argument form (row above)", us)
     return Result("guide MNIST train_step in tf.function (batch 32, Adam)", "step",
                   "tfshim/TF ≤ 1.3, tfshim/JAX ≤ 1.1", us, target_ratio=1.3)
-
-
-def bench_compiled_mnist_closure(quick: bool) -> Result:
-    """Issue 24: the same step closing over its batch must run as fast as the argument form above."""
-    try:
-        from benchmarks.bench_keras import _jax_cached
-    except ImportError:  # run as a script from benchmarks/
-        from bench_keras import _jax_cached
-    tfs, tf_real = import_libraries()
-    calls, repeats = (3, 1) if quick else (50, 5)
-    us = time_interleaved({
-        "tfshim": _compiled_mnist_step(tfs, closure=True),
-        "tensorflow": _compiled_mnist_step(tf_real, closure=True),
-        "jax": _jax_cached(),
-    }, calls, repeats, warmup=2)
-    return Result("same step closing over its batch (captured tensors)", "step",
-                  "as the argument form (row above)", us)
 
 
 def run(quick: bool = False) -> list[Result]:
     """All tf.function benchmarks."""
     _ = LR
     return [bench_compiled_regression(quick), bench_call_overhead(quick), bench_compiled_mnist(quick),
-            bench_compiled_mnist_closure(quick)]
+            bench_compiled_mnist(quick, closure=True)]
 
 
 if __name__ == "__main__":
